@@ -1,0 +1,1 @@
+"""Who comes: registrations, capacity, waitlist, camp, payments."""

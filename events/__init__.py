@@ -1,0 +1,1 @@
+"""Publishing: what is on, where and when."""

@@ -1,0 +1,470 @@
+"""Publishing rules: what is on, and every write to events, occurrences and venues.
+
+No HTTP here. Time-dependent functions take `now` (DESIGN.md, habit 1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from events.models import (
+    Audience,
+    Category,
+    Event,
+    EventStatus,
+    EventText,
+    Occurrence,
+    OccurrenceStatus,
+    Venue,
+)
+from venskab.errors import Invalid, NotFound
+from venskab.settings import LANGUAGES, TIMEZONE
+
+LOCAL = ZoneInfo(TIMEZONE)
+# When a text is missing in the reader's language, show another, in this order.
+FALLBACK_ORDER = ("en", "da", "uk")
+SPOKEN_LANGUAGES = ("uk", "da", "en", "ru")
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def pick_text(texts: Iterable[EventText], language: str) -> EventText | None:
+    """The text in `language`, else the first that exists in FALLBACK_ORDER."""
+    by_language = {text.language: text for text in texts}
+    for candidate in (language, *FALLBACK_ORDER):
+        if candidate in by_language:
+            return by_language[candidate]
+    return None
+
+
+@dataclass(frozen=True)
+class ProgrammeFilter:
+    """The filters of the programme page and the API, already validated."""
+
+    category: Category | None = None
+    audience: Audience | None = None
+    spoken_language: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    free_only: bool = False
+    venue_id: int | None = None  # the venue page's list, not a public query parameter
+
+    def as_query(self) -> dict[str, str]:
+        query: dict[str, str] = {}
+        if self.category:
+            query["category"] = self.category.value
+        if self.audience:
+            query["audience"] = self.audience.value
+        if self.spoken_language:
+            query["language"] = self.spoken_language
+        if self.date_from:
+            query["from"] = self.date_from.isoformat()
+        if self.date_to:
+            query["to"] = self.date_to.isoformat()
+        if self.free_only:
+            query["free"] = "1"
+        return query
+
+
+def parse_filter(params: dict[str, str]) -> tuple[ProgrammeFilter, list[str]]:
+    """Validated filters and the names of those that made no sense (they are ignored)."""
+    ignored: list[str] = []
+
+    def choice(name: str, options: Sequence[str]) -> str | None:
+        value = params.get(name, "").strip()
+        if not value:
+            return None
+        if value not in options:
+            ignored.append(name)
+            return None
+        return value
+
+    def day(name: str) -> date | None:
+        value = params.get(name, "").strip()
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            ignored.append(name)
+            return None
+
+    category = choice("category", [c.value for c in Category])
+    audience = choice("audience", [a.value for a in Audience])
+    spoken = choice("language", SPOKEN_LANGUAGES)
+    date_from, date_to = day("from"), day("to")
+    if date_from and date_to and date_to < date_from:
+        ignored.append("to")
+        date_to = None
+    free = params.get("free", "").strip()
+    if free not in ("", "0", "1", "on", "true"):
+        ignored.append("free")
+    found = ProgrammeFilter(
+        category=Category(category) if category else None,
+        audience=Audience(audience) if audience else None,
+        spoken_language=spoken,
+        date_from=date_from,
+        date_to=date_to,
+        free_only=free in ("1", "on", "true"),
+    )
+    return found, ignored
+
+
+def local_day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=LOCAL)
+
+
+@dataclass
+class ProgrammeEntry:
+    """An event as the programme lists it: with its texts and the occurrences still to come."""
+
+    event: Event
+    texts: list[EventText]
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    @property
+    def next_occurrence(self) -> Occurrence:
+        return self.occurrences[0]
+
+
+async def upcoming(now: datetime, programme_filter: ProgrammeFilter) -> list[ProgrammeEntry]:
+    """Published events with scheduled occurrences that have not ended, soonest first.
+
+    An exhibition that started last month and runs until next week is still on: occurrences
+    are selected by their end, not their start.
+    """
+    query = Occurrence.filter(
+        status=OccurrenceStatus.SCHEDULED,
+        ends_at__gt=now,
+        event__status=EventStatus.PUBLISHED,
+    )
+    if programme_filter.category:
+        query = query.filter(event__category=programme_filter.category)
+    if programme_filter.audience:
+        # "Everyone" events suit every audience.
+        query = query.filter(
+            Q(event__audience=programme_filter.audience) | Q(event__audience=Audience.EVERYONE)
+        )
+    if programme_filter.spoken_language:
+        language = programme_filter.spoken_language
+        query = query.filter(
+            Q(event__spoken_language=language) | Q(event__subtitles_language=language)
+        )
+    if programme_filter.free_only:
+        query = query.filter(event__price_ore=0)
+    if programme_filter.venue_id is not None:
+        query = query.filter(venue_id=programme_filter.venue_id)
+    if programme_filter.date_from:
+        query = query.filter(ends_at__gt=local_day_start(programme_filter.date_from))
+    if programme_filter.date_to:
+        next_day = programme_filter.date_to + timedelta(days=1)
+        query = query.filter(starts_at__lt=local_day_start(next_day))
+    occurrences = await query.select_related("event", "venue").order_by("starts_at", "id")
+    return await _group_by_event(occurrences)
+
+
+async def _group_by_event(occurrences: list[Occurrence]) -> list[ProgrammeEntry]:
+    entries: dict[int, ProgrammeEntry] = {}
+    for occurrence in occurrences:
+        entry = entries.get(occurrence.event.id)
+        if entry is None:
+            entry = entries[occurrence.event.id] = ProgrammeEntry(occurrence.event, [])
+        entry.occurrences.append(occurrence)
+    texts = await EventText.filter(event_id__in=list(entries))
+    for text in texts:
+        entries[text.event_id].texts.append(text)  # type: ignore[attr-defined]
+    return list(entries.values())
+
+
+async def published_event(slug: str) -> tuple[Event, list[EventText], list[Occurrence]]:
+    """A published (or cancelled) event with its texts and every occurrence, past ones too."""
+    event = await Event.get_or_none(
+        slug=slug, status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED]
+    )
+    if event is None:
+        raise NotFound("We could not find that event.")
+    texts = await EventText.filter(event=event)
+    occurrences = await Occurrence.filter(event=event).select_related("venue")
+    return event, texts, occurrences
+
+
+async def public_occurrence(occurrence_id: int) -> Occurrence:
+    occurrence = await Occurrence.get_or_none(
+        id=occurrence_id,
+        event__status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED],
+    ).select_related("event", "venue")
+    if occurrence is None:
+        raise NotFound("We could not find that event.")
+    return occurrence
+
+
+async def venue_by_slug(slug: str) -> Venue:
+    venue = await Venue.get_or_none(slug=slug)
+    if venue is None:
+        raise NotFound("We could not find that venue.")
+    return venue
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass
+class EventInput:
+    """What an organiser submits for an event. Texts: language → (title, summary, ...)."""
+
+    slug: str
+    category: str
+    audience: str = Audience.EVERYONE.value
+    spoken_language: str = ""
+    subtitles_language: str = ""
+    poster_url: str = ""
+    price_ore: int = 0
+    texts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def validate_event(data: EventInput) -> dict[str, str]:
+    """Field errors of an event form (empty when it can be saved)."""
+    errors: dict[str, str] = {}
+    if not SLUG_PATTERN.match(data.slug) or len(data.slug) > 80:
+        errors["slug"] = "Use lower-case letters, digits and hyphens, e.g. summer-film-night."
+    if data.category not in {c.value for c in Category}:
+        errors["category"] = "Choose a category."
+    if data.audience not in {a.value for a in Audience}:
+        errors["audience"] = "Choose an audience."
+    for name in ("spoken_language", "subtitles_language"):
+        if getattr(data, name) not in ("", *SPOKEN_LANGUAGES):
+            errors[name] = "Choose a language from the list."
+    if data.price_ore < 0 or data.price_ore > 10_000_000:
+        errors["price"] = "Enter a price between 0 and 100,000 kr."
+    if data.poster_url and not (
+        data.poster_url.startswith("/static/") or data.poster_url.startswith("https://")
+    ):
+        errors["poster_url"] = "Use an https:// address or a /static/ path."
+    titled = [lang for lang, text in data.texts.items() if text.get("title", "").strip()]
+    if not titled:
+        errors["title_" + LANGUAGES[0]] = "Give the event a title in at least one language."
+    for lang, text in data.texts.items():
+        if lang not in LANGUAGES:
+            continue
+        if len(text.get("title", "")) > 200:
+            errors[f"title_{lang}"] = "Keep the title under 200 characters."
+        if len(text.get("summary", "")) > 500:
+            errors[f"summary_{lang}"] = "Keep the summary under 500 characters."
+        has_other = any(text.get(k, "").strip() for k in ("summary", "description"))
+        if has_other and not text.get("title", "").strip():
+            errors[f"title_{lang}"] = "A text in this language needs a title."
+    return errors
+
+
+async def save_event(
+    data: EventInput, *, owner_id: int | None, event: Event | None = None
+) -> Event:
+    """Create or update an event and its texts in one transaction.
+
+    Raises Invalid with per-field messages. Editing the words raises every occurrence's
+    SEQUENCE, so calendars that subscribed pick up the change.
+    """
+    errors = validate_event(data)
+    clash = Event.filter(slug=data.slug)
+    if event is not None:
+        clash = clash.exclude(id=event.id)
+    if "slug" not in errors and await clash.exists():
+        errors["slug"] = "Another event already uses this address."
+    if errors:
+        raise Invalid(errors)
+    async with in_transaction():
+        if event is None:
+            event = await Event.create(
+                slug=data.slug,
+                category=Category(data.category),
+                audience=Audience(data.audience),
+                spoken_language=data.spoken_language,
+                subtitles_language=data.subtitles_language,
+                poster_url=data.poster_url,
+                price_ore=data.price_ore,
+                owner_id=owner_id,
+            )
+        else:
+            event.slug = data.slug
+            event.category = Category(data.category)
+            event.audience = Audience(data.audience)
+            event.spoken_language = data.spoken_language
+            event.subtitles_language = data.subtitles_language
+            event.poster_url = data.poster_url
+            event.price_ore = data.price_ore
+            await event.save()
+        await _save_texts(event, data.texts)
+        await Occurrence.filter(event=event).update(sequence=F("sequence") + 1)
+    return event
+
+
+async def _save_texts(event: Event, texts: dict[str, dict[str, str]]) -> None:
+    for lang in LANGUAGES:
+        text = texts.get(lang, {})
+        title = text.get("title", "").strip()
+        if not title:
+            await EventText.filter(event=event, language=lang).delete()
+            continue
+        values = {
+            "title": title,
+            "summary": text.get("summary", "").strip(),
+            "description": text.get("description", "").strip(),
+            "poster_alt": text.get("poster_alt", "").strip(),
+        }
+        await EventText.update_or_create(defaults=values, event=event, language=lang)
+
+
+async def set_event_status(event: Event, status: EventStatus) -> Event:
+    """Publish, unpublish (back to draft) or cancel an event."""
+    async with in_transaction():
+        event.status = status
+        await event.save(update_fields=["status", "updated_at"])
+        await Occurrence.filter(event=event).update(sequence=F("sequence") + 1)
+    return event
+
+
+@dataclass
+class OccurrenceInput:
+    """What an organiser submits for an occurrence, in local (Copenhagen) time."""
+
+    venue_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool = False
+    capacity: int | None = None
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    max_seats_per_registration: int = 4
+    waitlist_enabled: bool = True
+    min_age: int | None = None
+    max_age: int | None = None
+    fee_ore: int | None = None
+
+
+def validate_occurrence(data: OccurrenceInput) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if data.ends_at <= data.starts_at and not data.all_day:
+        errors["ends_at"] = "The end must be after the start."
+    if data.all_day and data.ends_at.date() < data.starts_at.date():
+        errors["ends_at"] = "The last day cannot be before the first day."
+    if data.capacity is not None and not 1 <= data.capacity <= 100_000:
+        errors["capacity"] = "Enter a capacity from 1 to 100,000, or leave it empty for drop-in."
+    if not 1 <= data.max_seats_per_registration <= 50:
+        errors["max_seats_per_registration"] = "Enter a number from 1 to 50."
+    opens, closes = data.registration_opens_at, data.registration_closes_at
+    if opens and closes and closes <= opens:
+        errors["registration_closes_at"] = "Registration must close after it opens."
+    if data.min_age is not None and data.max_age is not None and data.max_age < data.min_age:
+        errors["max_age"] = "The maximum age cannot be below the minimum age."
+    if data.fee_ore is not None and data.fee_ore < 0:
+        errors["fee"] = "Enter a fee of 0 or more."
+    return errors
+
+
+def _stored_span(data: OccurrenceInput) -> tuple[datetime, datetime]:
+    """All-day occurrences are stored from local midnight of the first day to local
+    midnight after the last day (the exclusive end calendars expect)."""
+    if not data.all_day:
+        return data.starts_at, data.ends_at
+    first = local_day_start(data.starts_at.date())
+    after_last = local_day_start(data.ends_at.date() + timedelta(days=1))
+    return first, after_last
+
+
+async def save_occurrence(
+    event: Event, data: OccurrenceInput, occurrence: Occurrence | None = None
+) -> Occurrence:
+    """Create or edit an occurrence. Each edit raises its SEQUENCE for calendar clients."""
+    errors = validate_occurrence(data)
+    if data.venue_id is not None and not await Venue.exists(id=data.venue_id):
+        errors["venue"] = "Choose a venue from the list."
+    if errors:
+        raise Invalid(errors)
+    starts_at, ends_at = _stored_span(data)
+    values = {
+        "venue_id": data.venue_id,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "all_day": data.all_day,
+        "capacity": data.capacity,
+        "registration_opens_at": data.registration_opens_at,
+        "registration_closes_at": data.registration_closes_at,
+        "max_seats_per_registration": data.max_seats_per_registration,
+        "waitlist_enabled": data.waitlist_enabled,
+        "min_age": data.min_age,
+        "max_age": data.max_age,
+        "fee_ore": data.fee_ore,
+    }
+    if occurrence is None:
+        return await Occurrence.create(event=event, **values)
+    occurrence.update_from_dict({**values, "sequence": occurrence.sequence + 1})
+    await occurrence.save()
+    return occurrence
+
+
+async def cancel_occurrence(occurrence: Occurrence, now: datetime) -> Occurrence:
+    """Cancel an occurrence. It stays in feeds, marked cancelled, so calendars remove it."""
+    if occurrence.status == OccurrenceStatus.CANCELLED:
+        return occurrence
+    occurrence.status = OccurrenceStatus.CANCELLED
+    occurrence.cancelled_at = now
+    occurrence.sequence += 1
+    await occurrence.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    return occurrence
+
+
+@dataclass
+class VenueInput:
+    slug: str
+    name: str
+    address: str
+    map_url: str = ""
+    step_free: bool = False
+    hearing_loop: bool = False
+    accessibility_notes: dict[str, str] = field(default_factory=dict)
+
+
+async def save_venue(data: VenueInput, venue: Venue | None = None) -> Venue:
+    errors: dict[str, str] = {}
+    if not SLUG_PATTERN.match(data.slug) or len(data.slug) > 80:
+        errors["slug"] = "Use lower-case letters, digits and hyphens, e.g. summer-film-night."
+    if not data.name.strip():
+        errors["name"] = "Enter the venue's name."
+    if not data.address.strip():
+        errors["address"] = "Enter the venue's address."
+    if data.map_url and not data.map_url.startswith("https://"):
+        errors["map_url"] = "Use an https:// address."
+    clash = Venue.filter(slug=data.slug)
+    if venue is not None:
+        clash = clash.exclude(id=venue.id)
+    if "slug" not in errors and await clash.exists():
+        errors["slug"] = "Another venue already uses this address."
+    if errors:
+        raise Invalid(errors)
+    values = {
+        "slug": data.slug,
+        "name": data.name.strip(),
+        "address": data.address.strip(),
+        "map_url": data.map_url.strip(),
+        "step_free": data.step_free,
+        "hearing_loop": data.hearing_loop,
+        "accessibility_notes": {
+            lang: note.strip()
+            for lang, note in data.accessibility_notes.items()
+            if lang in LANGUAGES and note.strip()
+        },
+    }
+    if venue is None:
+        return await Venue.create(**values)
+    venue.update_from_dict(values)
+    await venue.save()
+    return venue

@@ -1,0 +1,112 @@
+"""Public pages of the programme: home, programme list, event, venue. Thin: read, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from tortoise import timezone
+
+from events import services
+from events.models import Audience, Category, EventStatus
+from venskab.i18n import current_language
+from venskab.web import cached, render
+
+PAGE_SIZE = 40
+
+
+def _entry_view(entry: services.ProgrammeEntry, language: str) -> dict:
+    return {
+        "event": entry.event,
+        "text": services.pick_text(entry.texts, language),
+        "occurrences": entry.occurrences,
+    }
+
+
+async def home(request: Request) -> Response:
+    """What is on this week, and the summer camp."""
+    now = timezone.now()
+    language = current_language.get()
+    week = services.ProgrammeFilter(date_from=now.date(), date_to=(now + timedelta(days=6)).date())
+    this_week = [
+        _entry_view(entry, language)
+        for entry in await services.upcoming(now, week)
+        if entry.event.category != Category.CAMP
+    ]
+    camp = [
+        _entry_view(entry, language)
+        for entry in await services.upcoming(now, services.ProgrammeFilter(category=Category.CAMP))
+    ]
+    return render(request, "events/home.html", {"this_week": this_week, "camp": camp})
+
+
+async def programme(request: Request) -> Response:
+    """The programme with filters; nonsense filter values are ignored with a notice."""
+    now = timezone.now()
+    language = current_language.get()
+    chosen, ignored = services.parse_filter(dict(request.query_params))
+    entries = await services.upcoming(now, chosen)
+    try:
+        page = max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        page, ignored = 1, [*ignored, "page"]
+    pages = max(1, -(-len(entries) // PAGE_SIZE))
+    page = min(page, pages)
+    shown = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return render(
+        request,
+        "events/programme.html",
+        {
+            "entries": [_entry_view(entry, language) for entry in shown],
+            "total": len(entries),
+            "filter": chosen,
+            "query": chosen.as_query(),
+            "ignored": ignored,
+            "page": page,
+            "pages": pages,
+            "categories": list(Category),
+            "audiences": list(Audience),
+            "spoken_languages": services.SPOKEN_LANGUAGES,
+        },
+    )
+
+
+async def event_page(request: Request) -> Response:
+    """An event with every occurrence: upcoming ones to register for, past ones listed."""
+    now = timezone.now()
+    event, texts, occurrences = await services.published_event(request.path_params["slug"])
+    upcoming = [o for o in occurrences if o.ends_at > now]
+    past = [o for o in occurrences if o.ends_at <= now]
+    return render(
+        request,
+        "events/event.html",
+        {
+            "event": event,
+            "text": services.pick_text(texts, current_language.get()),
+            "upcoming": upcoming,
+            "past": past,
+            "cancelled": event.status == EventStatus.CANCELLED,
+        },
+    )
+
+
+async def venue_page(request: Request) -> Response:
+    venue = await services.venue_by_slug(request.path_params["slug"])
+    now = timezone.now()
+    entries = await services.upcoming(now, services.ProgrammeFilter(venue_id=venue.id))
+    language = current_language.get()
+    return render(
+        request,
+        "events/venue.html",
+        {"venue": venue, "entries": [_entry_view(entry, language) for entry in entries]},
+    )
+
+
+routes = [
+    Route("/", cached(home), name="home"),
+    Route("/programme", cached(programme), name="programme"),
+    Route("/events/{slug}", cached(event_page), name="event"),
+    Route("/venues/{slug}", cached(venue_page), name="venue"),
+]

@@ -1,0 +1,76 @@
+"""Shared tables: organiser accounts, their sessions, rate-limit hits and the audit log."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    CAMP_STAFF = "camp-staff"
+
+
+class Organiser(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=200, default="")
+    password_hash = fields.CharField(max_length=255)
+    role = fields.CharEnumField(Role, max_length=20, default=Role.ORGANISER)
+    language = fields.CharField(max_length=2, default="da")
+    is_active = fields.BooleanField(default=True, db_default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "organiser"
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class OrganiserSession(Model):
+    """A server-side login session. The cookie carries only a signed random token."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    organiser: fields.ForeignKeyRelation[Organiser] = fields.ForeignKeyField(
+        "venskab.Organiser", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "organiser_session"
+
+
+class RateLimitHit(Model):
+    """One counted attempt. Limits are counted from rows, so they hold across processes."""
+
+    id = fields.BigIntField(primary_key=True)
+    bucket = fields.CharField(max_length=40)
+    key = fields.CharField(max_length=300)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "rate_limit_hit"
+        indexes = (("bucket", "key", "at"),)
+
+
+class AuditEntry(Model):
+    """Who did what, when: organiser actions and every view of children's data."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField(db_index=True)
+    actor: fields.ForeignKeyNullableRelation[Organiser] = fields.ForeignKeyField(
+        "venskab.Organiser", related_name="audit_entries", null=True, on_delete=fields.SET_NULL
+    )
+    actor_email = fields.CharField(max_length=254, default="")
+    action = fields.CharField(max_length=60)
+    subject = fields.CharField(max_length=120, default="")
+    detail = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "audit_entry"

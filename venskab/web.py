@@ -1,0 +1,235 @@
+"""The one Jinja2 environment, render helpers, and the mapping of domain errors to pages.
+
+Templates get translations (gettext, newstyle), local-time and money filters, and URL helpers
+that keep the reader's language. Nothing here decides business rules.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_interval, format_time
+from babel.numbers import format_currency
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.templating import Jinja2Templates
+
+from venskab import i18n
+from venskab.errors import (
+    Busy,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooManyRequests,
+)
+from venskab.settings import LANGUAGES, PAGE_CACHE_SECONDS, ROOT, TIMEZONE
+
+LOCAL = ZoneInfo(TIMEZONE)
+STATUS_BY_ERROR: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Invalid: 400,
+    Conflict: 409,
+    Forbidden: 403,
+    TooManyRequests: 429,
+    Busy: 503,
+}
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _locale() -> str:
+    return i18n.BABEL_LOCALES[i18n.current_language.get()]
+
+
+def local_datetime(value: datetime, pattern: str = "EEEE d MMMM y, HH:mm") -> str:
+    return format_datetime(value, pattern, tzinfo=LOCAL, locale=_locale())
+
+
+def local_date(value: datetime | date, pattern: str = "EEEE d MMMM y") -> str:
+    if isinstance(value, datetime):
+        value = value.astimezone(LOCAL).date()
+    return format_date(value, pattern, locale=_locale())
+
+
+def local_time(value: datetime) -> str:
+    return format_time(value, "HH:mm", tzinfo=LOCAL, locale=_locale())
+
+
+def iso_local(value: datetime) -> str:
+    """Machine-readable local time for <time datetime="...">."""
+    return value.astimezone(LOCAL).isoformat(timespec="minutes")
+
+
+def when(occurrence: Any) -> str:
+    """An occurrence's dates in the reader's language: a day range for all-day ones."""
+    starts, ends = occurrence.starts_at.astimezone(LOCAL), occurrence.ends_at.astimezone(LOCAL)
+    if occurrence.all_day:
+        last_day = (ends - timedelta(days=1)).date()
+        if last_day <= starts.date():
+            return local_date(starts)
+        return format_interval(starts.date(), last_day, "yMMMMd", locale=_locale())
+    if starts.date() == ends.date():
+        return f"{local_datetime(starts)}–{local_time(ends)}"
+    return format_interval(starts, ends, "yMMMMdHm", tzinfo=LOCAL, locale=_locale())
+
+
+def money(ore: int) -> str:
+    """Øre as kroner in the reader's format; whole kroner without decimals."""
+    if ore == 0:
+        return i18n.gettext("Free")
+    kroner = ore / 100
+    pattern = "#,##0 ¤" if ore % 100 == 0 else "#,##0.00 ¤"
+    return format_currency(kroner, "DKK", format=pattern, locale=_locale(), currency_digits=False)
+
+
+# ---------------------------------------------------------------- URLs
+
+
+def lang_url(path: str, language: str | None = None, **query: Any) -> str:
+    """A path under the reader's (or the given) language prefix, with an optional query."""
+    language = language or i18n.current_language.get()
+    url = f"/{language}/{path.lstrip('/')}"
+    clean = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{url}?{urlencode(clean)}" if clean else url
+
+
+def switch_language_url(request: Request, language: str) -> str:
+    """The same page in another language (the query string kept)."""
+    path = request.url.path
+    current = i18n.language_from_path(path)
+    path = f"/{language}{path[len(current) + 1 :]}" if current else f"/{language}/"
+    query = request.url.query
+    return f"{path}?{query}" if query else path
+
+
+# ---------------------------------------------------------------- environment
+
+
+def build_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(ROOT / "templates"),
+        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext
+    )
+    env.filters.update(
+        local_datetime=local_datetime,
+        local_date=local_date,
+        local_time=local_time,
+        iso_local=iso_local,
+        when=when,
+        money=money,
+    )
+    env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=i18n.LANGUAGE_NAMES,
+        lang_url=lang_url,
+        switch_language_url=switch_language_url,
+        current_language=i18n.current_language.get,
+    )
+    return env
+
+
+environment = build_environment()
+templates = Jinja2Templates(env=environment)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render a page in the request's language."""
+    context = {"lang": i18n.current_language.get(), **(context or {})}
+    return templates.TemplateResponse(
+        request, template, context, status_code=status_code, headers=headers
+    )
+
+
+def error_page(request: Request, error: DomainError) -> HTMLResponse:
+    """The page for a domain error, with the status its kind maps to."""
+    status = next((code for kind, code in STATUS_BY_ERROR.items() if isinstance(error, kind)), 400)
+    headers = {}
+    if isinstance(error, TooManyRequests):
+        headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, Busy):
+        headers["Retry-After"] = "2"
+    message = i18n.gettext(error.message)
+    if error.params:
+        message %= error.params
+    return render(
+        request, "error.html", {"status": status, "message": message}, status, headers=headers
+    )
+
+
+# ---------------------------------------------------------------- page cache
+
+
+class PageCache:
+    """Rendered public pages, kept per process for a few seconds.
+
+    The time-to-live bounds how long an organiser's edit can take to show, whichever process
+    answers; an edit in this process clears it at once. Pages vary by path and query only,
+    since public pages carry nothing personal.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._pages: dict[str, tuple[float, Response]] = {}
+
+    def clear(self) -> None:
+        self._pages.clear()
+
+    async def get_or_render(self, key: str, build: Callable[[], Awaitable[Response]]) -> Response:
+        now = time.monotonic()
+        hit = self._pages.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return _copy(hit[1])
+        response = await build()
+        if response.status_code == 200 and self.ttl > 0:
+            if len(self._pages) > 5000:  # bounded: filters make many keys
+                self._pages.clear()
+            self._pages[key] = (now, response)
+        return response
+
+
+def _copy(response: Response) -> Response:
+    return Response(
+        response.body,
+        status_code=response.status_code,
+        headers={k: v for k, v in response.headers.items() if k != "content-length"},
+    )
+
+
+page_cache = PageCache(PAGE_CACHE_SECONDS)
+
+
+def cached(
+    view: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """Serve a public GET view from the page cache."""
+
+    async def cached_view(request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return await view(request)
+        key = f"{request.url.path}?{request.url.query}"
+        return await page_cache.get_or_render(key, lambda: view(request))
+
+    cached_view.__name__ = view.__name__
+    cached_view.__doc__ = view.__doc__
+    return cached_view
