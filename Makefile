@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format lock migrate worker bench-pages clean
+.PHONY: run test lint format lock migrate worker bench-pages messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,18 @@ lock: | $(BIN)/python
 	$(BIN)/pip install -q pip-tools
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
+
+# Re-extract interface strings and merge them into the uk/da/en catalogues (then translate).
+messages: $(VENV)/.dev
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k gettext -k ngettext:1,2 -k pgettext:1c,2 \
+		--no-location --sort-output --project Venskab -o venskab/locale/messages.pot .
+	for lang in uk da en; do \
+		if [ -f venskab/locale/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update -i venskab/locale/messages.pot -d venskab/locale -l $$lang --no-fuzzy-matching; \
+		else \
+			$(BIN)/pybabel init -i venskab/locale/messages.pot -d venskab/locale -l $$lang; \
+		fi; \
+	done
 
 bench-pages: $(VENV)/.dev
 	$(BIN)/python bench/pages.py

@@ -25,6 +25,7 @@ from events.models import (
     Venue,
 )
 from venskab.errors import Invalid, NotFound
+from venskab.i18n import N_
 from venskab.settings import LANGUAGES, TIMEZONE
 
 LOCAL = ZoneInfo(TIMEZONE)
@@ -191,7 +192,7 @@ async def published_event(slug: str) -> tuple[Event, list[EventText], list[Occur
         slug=slug, status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED]
     )
     if event is None:
-        raise NotFound("We could not find that event.")
+        raise NotFound(N_("We could not find that event."))
     texts = await EventText.filter(event=event)
     occurrences = await Occurrence.filter(event=event).select_related("venue")
     return event, texts, occurrences
@@ -203,14 +204,14 @@ async def public_occurrence(occurrence_id: int) -> Occurrence:
         event__status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED],
     ).select_related("event", "venue")
     if occurrence is None:
-        raise NotFound("We could not find that event.")
+        raise NotFound(N_("We could not find that event."))
     return occurrence
 
 
 async def venue_by_slug(slug: str) -> Venue:
     venue = await Venue.get_or_none(slug=slug)
     if venue is None:
-        raise NotFound("We could not find that venue.")
+        raise NotFound(N_("We could not find that venue."))
     return venue
 
 
@@ -235,20 +236,20 @@ def validate_event(data: EventInput) -> dict[str, str]:
     """Field errors of an event form (empty when it can be saved)."""
     errors: dict[str, str] = {}
     if not SLUG_PATTERN.match(data.slug) or len(data.slug) > 80:
-        errors["slug"] = "Use lower-case letters, digits and hyphens, e.g. summer-film-night."
+        errors["slug"] = N_("Use lower-case letters, digits and hyphens, e.g. summer-film-night.")
     if data.category not in {c.value for c in Category}:
-        errors["category"] = "Choose a category."
+        errors["category"] = N_("Choose a category.")
     if data.audience not in {a.value for a in Audience}:
-        errors["audience"] = "Choose an audience."
+        errors["audience"] = N_("Choose an audience.")
     for name in ("spoken_language", "subtitles_language"):
         if getattr(data, name) not in ("", *SPOKEN_LANGUAGES):
-            errors[name] = "Choose a language from the list."
+            errors[name] = N_("Choose a language from the list.")
     if data.price_ore < 0 or data.price_ore > 10_000_000:
-        errors["price"] = "Enter a price between 0 and 100,000 kr."
+        errors["price"] = N_("Enter a price between 0 and 100,000 kr.")
     if data.poster_url and not (
         data.poster_url.startswith("/static/") or data.poster_url.startswith("https://")
     ):
-        errors["poster_url"] = "Use an https:// address or a /static/ path."
+        errors["poster_url"] = N_("Use an https:// address or a /static/ path.")
     titled = [lang for lang, text in data.texts.items() if text.get("title", "").strip()]
     if not titled:
         errors["title_" + LANGUAGES[0]] = "Give the event a title in at least one language."
@@ -256,12 +257,12 @@ def validate_event(data: EventInput) -> dict[str, str]:
         if lang not in LANGUAGES:
             continue
         if len(text.get("title", "")) > 200:
-            errors[f"title_{lang}"] = "Keep the title under 200 characters."
+            errors[f"title_{lang}"] = N_("Keep the title under 200 characters.")
         if len(text.get("summary", "")) > 500:
-            errors[f"summary_{lang}"] = "Keep the summary under 500 characters."
+            errors[f"summary_{lang}"] = N_("Keep the summary under 500 characters.")
         has_other = any(text.get(k, "").strip() for k in ("summary", "description"))
         if has_other and not text.get("title", "").strip():
-            errors[f"title_{lang}"] = "A text in this language needs a title."
+            errors[f"title_{lang}"] = N_("A text in this language needs a title.")
     return errors
 
 
@@ -278,7 +279,7 @@ async def save_event(
     if event is not None:
         clash = clash.exclude(id=event.id)
     if "slug" not in errors and await clash.exists():
-        errors["slug"] = "Another event already uses this address."
+        errors["slug"] = N_("Another event already uses this address.")
     if errors:
         raise Invalid(errors)
     async with in_transaction():
@@ -353,20 +354,22 @@ class OccurrenceInput:
 def validate_occurrence(data: OccurrenceInput) -> dict[str, str]:
     errors: dict[str, str] = {}
     if data.ends_at <= data.starts_at and not data.all_day:
-        errors["ends_at"] = "The end must be after the start."
+        errors["ends_at"] = N_("The end must be after the start.")
     if data.all_day and data.ends_at.date() < data.starts_at.date():
-        errors["ends_at"] = "The last day cannot be before the first day."
+        errors["ends_at"] = N_("The last day cannot be before the first day.")
     if data.capacity is not None and not 1 <= data.capacity <= 100_000:
-        errors["capacity"] = "Enter a capacity from 1 to 100,000, or leave it empty for drop-in."
+        errors["capacity"] = N_(
+            "Enter a capacity from 1 to 100,000, or leave it empty for drop-in."
+        )
     if not 1 <= data.max_seats_per_registration <= 50:
-        errors["max_seats_per_registration"] = "Enter a number from 1 to 50."
+        errors["max_seats_per_registration"] = N_("Enter a number from 1 to 50.")
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
-        errors["registration_closes_at"] = "Registration must close after it opens."
+        errors["registration_closes_at"] = N_("Registration must close after it opens.")
     if data.min_age is not None and data.max_age is not None and data.max_age < data.min_age:
-        errors["max_age"] = "The maximum age cannot be below the minimum age."
+        errors["max_age"] = N_("The maximum age cannot be below the minimum age.")
     if data.fee_ore is not None and data.fee_ore < 0:
-        errors["fee"] = "Enter a fee of 0 or more."
+        errors["fee"] = N_("Enter a fee of 0 or more.")
     return errors
 
 
@@ -386,7 +389,7 @@ async def save_occurrence(
     """Create or edit an occurrence. Each edit raises its SEQUENCE for calendar clients."""
     errors = validate_occurrence(data)
     if data.venue_id is not None and not await Venue.exists(id=data.venue_id):
-        errors["venue"] = "Choose a venue from the list."
+        errors["venue"] = N_("Choose a venue from the list.")
     if errors:
         raise Invalid(errors)
     starts_at, ends_at = _stored_span(data)
@@ -436,18 +439,18 @@ class VenueInput:
 async def save_venue(data: VenueInput, venue: Venue | None = None) -> Venue:
     errors: dict[str, str] = {}
     if not SLUG_PATTERN.match(data.slug) or len(data.slug) > 80:
-        errors["slug"] = "Use lower-case letters, digits and hyphens, e.g. summer-film-night."
+        errors["slug"] = N_("Use lower-case letters, digits and hyphens, e.g. summer-film-night.")
     if not data.name.strip():
-        errors["name"] = "Enter the venue's name."
+        errors["name"] = N_("Enter the venue's name.")
     if not data.address.strip():
-        errors["address"] = "Enter the venue's address."
+        errors["address"] = N_("Enter the venue's address.")
     if data.map_url and not data.map_url.startswith("https://"):
-        errors["map_url"] = "Use an https:// address."
+        errors["map_url"] = N_("Use an https:// address.")
     clash = Venue.filter(slug=data.slug)
     if venue is not None:
         clash = clash.exclude(id=venue.id)
     if "slug" not in errors and await clash.exists():
-        errors["slug"] = "Another venue already uses this address."
+        errors["slug"] = N_("Another venue already uses this address.")
     if errors:
         raise Invalid(errors)
     values = {

@@ -14,11 +14,13 @@ layer translates into the request's language); the web layer only maps each kind
 
 from __future__ import annotations
 
+from venskab.i18n import N_
+
 
 class DomainError(Exception):
     """Base class. `message` is an English msgid, translated when shown."""
 
-    message = "Something went wrong."
+    message = N_("Something went wrong.")
 
     def __init__(self, message: str | None = None, **params: object) -> None:
         if message is not None:
@@ -28,13 +30,13 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    message = "We could not find that page."
+    message = N_("We could not find that page.")
 
 
 class Invalid(DomainError):
     """Input errors per field: {"field name": "English msgid"}; "" is the form as a whole."""
 
-    message = "Please correct the marked fields."
+    message = N_("Please correct the marked fields.")
 
     def __init__(self, errors: dict[str, str], message: str | None = None) -> None:
         super().__init__(message)
@@ -42,15 +44,15 @@ class Invalid(DomainError):
 
 
 class Conflict(DomainError):
-    message = "That cannot be done right now."
+    message = N_("That cannot be done right now.")
 
 
 class Forbidden(DomainError):
-    message = "You do not have access to this page."
+    message = N_("You do not have access to this page.")
 
 
 class TooManyRequests(DomainError):
-    message = "Too many attempts. Please wait a few minutes and try again."
+    message = N_("Too many attempts. Please wait a few minutes and try again.")
 
     def __init__(self, message: str | None = None, retry_after: int = 60) -> None:
         super().__init__(message)
@@ -58,4 +60,4 @@ class TooManyRequests(DomainError):
 
 
 class Busy(DomainError):
-    message = "Busy, please try again."
+    message = N_("Busy, please try again.")

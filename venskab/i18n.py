@@ -55,8 +55,9 @@ def pgettext(context: str, message: str) -> str:
     return translations(current_language.get()).pgettext(context, message)
 
 
-def gettext_lazy(message: str) -> str:
-    """Marks a string for extraction where it is defined and translated later by `_()`."""
+def N_(message: str) -> str:
+    """Marks an English msgid for extraction where it is defined; it is translated where it
+    is shown (templates call `_()` on it, error pages call gettext)."""
     return message
 
 

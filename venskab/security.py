@@ -25,6 +25,7 @@ from tortoise import timezone
 
 from venskab import settings
 from venskab.errors import Forbidden, TooManyRequests
+from venskab.i18n import N_
 from venskab.models import Organiser, OrganiserSession, RateLimitHit, Role
 
 SESSION_COOKIE = "venskab_session"
@@ -97,7 +98,7 @@ async def authenticate(email: str, password: str, client: str, now: datetime) ->
         or await count_hits("login-client", client, window, now) >= limit * 4
     ):
         raise TooManyRequests(
-            "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
+            N_("Too many failed sign-in attempts. Please wait 15 minutes and try again."),
             retry_after=settings.LOGIN_WINDOW_SECONDS,
         )
     organiser = await Organiser.get_or_none(email=email, is_active=True)
