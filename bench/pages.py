@@ -58,7 +58,13 @@ def machine() -> list[str]:
         f"machine: {os.cpu_count()} CPUs ({_nproc()} usable), {model}",
         f"python:  {platform.python_version()} ({sys.executable})",
         f"server:  uvicorn, 2 workers, loop {loop}, http {http_impl}; load: {wrk_version}",
+        f"busy:    {load_average()} (other work on the machine skews the figures)",
     ]
+
+
+def load_average() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
 
 
 def _nproc() -> str:
