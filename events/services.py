@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from events.models import (
@@ -137,8 +138,8 @@ class ProgrammeEntry:
         return self.occurrences[0]
 
 
-async def upcoming(now: datetime, programme_filter: ProgrammeFilter) -> list[ProgrammeEntry]:
-    """Published events with scheduled occurrences that have not ended, soonest first.
+def _upcoming_query(now: datetime, programme_filter: ProgrammeFilter) -> QuerySet[Occurrence]:
+    """Scheduled occurrences of published events that have not ended, filtered.
 
     An exhibition that started last month and runs until next week is still on: occurrences
     are selected by their end, not their start.
@@ -169,8 +170,36 @@ async def upcoming(now: datetime, programme_filter: ProgrammeFilter) -> list[Pro
     if programme_filter.date_to:
         next_day = programme_filter.date_to + timedelta(days=1)
         query = query.filter(starts_at__lt=local_day_start(next_day))
-    occurrences = await query.select_related("event", "venue").order_by("starts_at", "id")
-    return await _group_by_event(occurrences)
+    return query.order_by("starts_at", "id")
+
+
+async def upcoming(now: datetime, programme_filter: ProgrammeFilter) -> list[ProgrammeEntry]:
+    """Every event that is on or coming (by the filter), soonest first, with its occurrences."""
+    query = _upcoming_query(now, programme_filter)
+    return await _group_by_event(await query.select_related("event", "venue"))
+
+
+@dataclass
+class ProgrammePage:
+    entries: list[ProgrammeEntry]
+    total: int  # events matching the filter, on all pages
+    page: int
+    pages: int
+
+
+async def upcoming_page(
+    now: datetime, programme_filter: ProgrammeFilter, page: int, page_size: int
+) -> ProgrammePage:
+    """One page of `upcoming`: the page's events are chosen from a light query of ids, so
+    only they are loaded in full (a programme of hundreds of events stays fast)."""
+    query = _upcoming_query(now, programme_filter)
+    event_ids = list(dict.fromkeys(await query.values_list("event_id", flat=True)))
+    pages = max(1, -(-len(event_ids) // page_size))
+    page = min(max(1, page), pages)
+    shown = event_ids[(page - 1) * page_size : page * page_size]
+    occurrences = await query.filter(event_id__in=shown).select_related("event", "venue")
+    entries = await _group_by_event(occurrences)
+    return ProgrammePage(entries, len(event_ids), page, pages)
 
 
 async def _group_by_event(occurrences: list[Occurrence]) -> list[ProgrammeEntry]:
@@ -471,3 +500,134 @@ async def save_venue(data: VenueInput, venue: Venue | None = None) -> Venue:
     venue.update_from_dict(values)
     await venue.save()
     return venue
+
+
+# ---------------------------------------------------------------- organiser-side queries
+# What the organiser pages list. `owner_id=None` means every event (an admin's view); access
+# itself is decided by the caller with security.can_edit_event.
+
+
+@dataclass
+class EventSummary:
+    """One row of the organiser's event list."""
+
+    event: Event
+    text: EventText | None
+    next_occurrence: Occurrence | None
+    occurrence_count: int
+
+
+async def events_for_owner(
+    owner_id: int | None, language: str, now: datetime
+) -> list[EventSummary]:
+    """Events `owner_id` owns (all events when None), newest first, with their next date."""
+    query = Event.all() if owner_id is None else Event.filter(owner_id=owner_id)
+    events = await query.select_related("owner").order_by("-created_at", "-id")
+    ids = [event.id for event in events]
+    texts: dict[int, list[EventText]] = {event_id: [] for event_id in ids}
+    for text in await EventText.filter(event_id__in=ids):
+        texts[text.event_id].append(text)  # type: ignore[attr-defined]
+    counts: dict[int, int] = dict.fromkeys(ids, 0)
+    next_dates: dict[int, Occurrence] = {}
+    for occurrence in await Occurrence.filter(event_id__in=ids).order_by("starts_at", "id"):
+        event_id = occurrence.event_id  # type: ignore[attr-defined]
+        counts[event_id] += 1
+        upcoming_one = occurrence.status == OccurrenceStatus.SCHEDULED and occurrence.ends_at > now
+        if upcoming_one and event_id not in next_dates:
+            next_dates[event_id] = occurrence
+    return [
+        EventSummary(
+            event=event,
+            text=pick_text(texts[event.id], language),
+            next_occurrence=next_dates.get(event.id),
+            occurrence_count=counts[event.id],
+        )
+        for event in events
+    ]
+
+
+async def event_with_texts(event_id: int) -> tuple[Event, dict[str, EventText]]:
+    """An event of any status with its texts by language (NotFound when there is none)."""
+    event = await Event.get_or_none(id=event_id).select_related("owner")
+    if event is None:
+        raise NotFound(N_("We could not find that event."))
+    texts = {text.language: text for text in await EventText.filter(event=event)}
+    return event, texts
+
+
+async def occurrences_of(event: Event) -> list[Occurrence]:
+    """Every occurrence of an event, cancelled and past ones too, in date order."""
+    return await Occurrence.filter(event=event).select_related("venue").order_by("starts_at", "id")
+
+
+async def occurrence_by_id(occurrence_id: int) -> Occurrence:
+    occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
+    if occurrence is None:
+        raise NotFound(N_("We could not find that date."))
+    return occurrence
+
+
+async def venue_by_id(venue_id: int) -> Venue:
+    venue = await Venue.get_or_none(id=venue_id)
+    if venue is None:
+        raise NotFound(N_("We could not find that venue."))
+    return venue
+
+
+@dataclass
+class UpcomingRow:
+    """An occurrence on the organiser's start page, with its event's text."""
+
+    occurrence: Occurrence
+    text: EventText | None
+
+
+async def upcoming_for_owner(
+    owner_id: int | None, language: str, now: datetime, limit: int = 10
+) -> list[UpcomingRow]:
+    """The next scheduled occurrences of `owner_id`'s events (all events when None).
+
+    Drafts are included: an organiser prepares dates before publishing.
+    """
+    query = Occurrence.filter(
+        status=OccurrenceStatus.SCHEDULED,
+        ends_at__gt=now,
+        event__status__in=[EventStatus.DRAFT, EventStatus.PUBLISHED],
+    )
+    if owner_id is not None:
+        query = query.filter(event__owner_id=owner_id)
+    occurrences = (
+        await query.select_related("event", "venue").order_by("starts_at", "id").limit(limit)
+    )
+    event_ids = {occurrence.event.id for occurrence in occurrences}
+    texts: dict[int, list[EventText]] = {event_id: [] for event_id in event_ids}
+    for text in await EventText.filter(event_id__in=list(event_ids)):
+        texts[text.event_id].append(text)  # type: ignore[attr-defined]
+    return [
+        UpcomingRow(occurrence, pick_text(texts[occurrence.event.id], language))
+        for occurrence in occurrences
+    ]
+
+
+async def owner_errors(owner_id: int | None) -> dict[str, str]:
+    """An event's owner must be an active organiser or admin (camp staff own no events)."""
+    from venskab.models import Organiser, Role  # kept here: this section is appended
+
+    if owner_id is None:
+        return {}
+    if not await Organiser.exists(
+        id=owner_id, is_active=True, role__in=[Role.ADMIN, Role.ORGANISER]
+    ):
+        return {"owner": N_("Choose an organiser from the list.")}
+    return {}
+
+
+async def assign_event_owner(event: Event, owner_id: int | None) -> Event:
+    """Hand an event to another organiser (admins decide this; the view checks the role)."""
+    errors = await owner_errors(owner_id)
+    if errors:
+        raise Invalid(errors)
+    if event.owner_id != owner_id:  # type: ignore[attr-defined]
+        event.owner_id = owner_id  # type: ignore[attr-defined]
+        await event.save(update_fields=["owner_id", "updated_at"])
+    return event

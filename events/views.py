@@ -47,25 +47,22 @@ async def programme(request: Request) -> Response:
     now = timezone.now()
     language = current_language.get()
     chosen, ignored = services.parse_filter(dict(request.query_params))
-    entries = await services.upcoming(now, chosen)
     try:
-        page = max(1, int(request.query_params.get("page", "1")))
+        page_number = int(request.query_params.get("page", "1"))
     except ValueError:
-        page, ignored = 1, [*ignored, "page"]
-    pages = max(1, -(-len(entries) // PAGE_SIZE))
-    page = min(page, pages)
-    shown = entries[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        page_number, ignored = 1, [*ignored, "page"]
+    page = await services.upcoming_page(now, chosen, page_number, PAGE_SIZE)
     return render(
         request,
         "events/programme.html",
         {
-            "entries": [_entry_view(entry, language) for entry in shown],
-            "total": len(entries),
+            "entries": [_entry_view(entry, language) for entry in page.entries],
+            "total": page.total,
             "filter": chosen,
             "query": chosen.as_query(),
             "ignored": ignored,
-            "page": page,
-            "pages": pages,
+            "page": page.page,
+            "pages": page.pages,
             "categories": list(Category),
             "audiences": list(Audience),
             "spoken_languages": services.SPOKEN_LANGUAGES,

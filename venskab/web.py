@@ -6,6 +6,7 @@ that keep the reader's language. Nothing here decides business rules.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
@@ -184,28 +185,47 @@ class PageCache:
     """Rendered public pages, kept per process for a few seconds.
 
     The time-to-live bounds how long an organiser's edit can take to show, whichever process
-    answers; an edit in this process clears it at once. Pages vary by path and query only,
-    since public pages carry nothing personal.
+    answers. When a page expires, one request rebuilds it while the others are served the page
+    it replaces (or, if there is none yet, wait for that one build): without this, every
+    waiting request renders the same page at once and the event loop stalls for all of them.
+    Pages vary by path and query only, since public pages carry nothing personal.
     """
 
     def __init__(self, ttl: float) -> None:
         self.ttl = ttl
         self._pages: dict[str, tuple[float, Response]] = {}
+        self._building: dict[str, asyncio.Future[Response | None]] = {}
 
     def clear(self) -> None:
         self._pages.clear()
 
     async def get_or_render(self, key: str, build: Callable[[], Awaitable[Response]]) -> Response:
-        now = time.monotonic()
         hit = self._pages.get(key)
-        if hit is not None and now - hit[0] < self.ttl:
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
             return _copy(hit[1])
-        response = await build()
-        if response.status_code == 200 and self.ttl > 0:
-            if len(self._pages) > 5000:  # bounded: filters make many keys
-                self._pages.clear()
-            self._pages[key] = (now, response)
-        return response
+        pending = self._building.get(key)
+        if pending is not None:
+            if hit is not None:
+                return _copy(hit[1])
+            shared = await asyncio.shield(pending)
+            return _copy(shared) if shared is not None else await build()
+        return await self._rebuild(key, build)
+
+    async def _rebuild(self, key: str, build: Callable[[], Awaitable[Response]]) -> Response:
+        future: asyncio.Future[Response | None] = asyncio.get_running_loop().create_future()
+        self._building[key] = future
+        response: Response | None = None
+        try:
+            response = await build()
+            return response
+        finally:
+            del self._building[key]
+            cacheable = response is not None and response.status_code == 200 and self.ttl > 0
+            if cacheable:
+                if len(self._pages) > 5000:  # bounded: filters make many keys
+                    self._pages.clear()
+                self._pages[key] = (time.monotonic(), response)  # type: ignore[assignment]
+            future.set_result(response if cacheable else None)
 
 
 def _copy(response: Response) -> Response:

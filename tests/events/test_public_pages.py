@@ -101,3 +101,18 @@ async def test_healthz_checks_the_database(client):
     response = await client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+async def test_programme_pages_through_many_events(client):
+    start = timezone.now() + timedelta(days=1)
+    for n in range(45):
+        event = await make_event(texts={"en": f"Numbered event {n:02d}"})
+        await make_occurrence(event, starts_at=start + timedelta(hours=n))
+    first = (await client.get("/en/programme")).text
+    second = (await client.get("/en/programme?page=2")).text
+    assert "Numbered event 00" in first and "Numbered event 39" in first
+    assert "Numbered event 40" not in first
+    assert "Numbered event 40" in second and "Numbered event 44" in second
+    assert "45 events" in first
+    beyond = await client.get("/en/programme?page=99")
+    assert beyond.status_code == 200 and "Numbered event 44" in beyond.text
