@@ -116,3 +116,12 @@ async def test_programme_pages_through_many_events(client):
     assert "45 events" in first
     beyond = await client.get("/en/programme?page=99")
     assert beyond.status_code == 200 and "Numbered event 44" in beyond.text
+
+
+async def test_no_fallback_note_when_the_text_is_in_the_readers_language(client):
+    event = await make_event(texts={"en": "Film", "uk": "Фільм", "da": "Film"})
+    await make_occurrence(event)
+    for language in ("uk", "da", "en"):
+        page = (await client.get(f"/{language}/events/{event.slug}")).text
+        assert "fallback-note" not in page
+        assert "fallback-note" not in (await client.get(f"/{language}/programme")).text

@@ -261,11 +261,6 @@ async def test_camp_page_shows_the_age_ranges(client, seeded):
         assert ages in page
 
 
-@pytest.mark.xfail(
-    reason="templates import the _macros without context, so `lang` is undefined inside "
-    "fallback_note and the note shows on every page (outside this helper's files)",
-    strict=False,
-)
 async def test_fully_translated_event_shows_no_fallback_note(client, seeded):
     page = (await client.get("/uk/events/the-night-trains")).text
     assert "fallback-note" not in page
