@@ -7,6 +7,8 @@ left open by forgetting a decorator; only the sign-in page is let through.
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,10 +17,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import timezone
 
 from events import admin as events_admin
-from venskab import security
-from venskab.i18n import current_language
-from venskab.models import Role
-from venskab.web import render
+from events import services
+from venskab import accounts, security
+from venskab.errors import Invalid
+from venskab.i18n import N_, current_language
+from venskab.models import Organiser, Role
+from venskab.web import lang_url, render
 
 OPEN_PATHS = ("/organiser/login",)
 
@@ -77,7 +81,7 @@ async def login_page(request: Request) -> Response:
     try:
         organiser = await security.authenticate(email, password, client, now)
     except security.LoginFailed:
-        context.update(error="The email or password is not right.", email=email)
+        context.update(error=N_("The email or password is not right."), email=email)
         return render(request, "admin/login.html", context, status_code=400)
     cookie = await security.start_session(organiser, now)
     response = RedirectResponse(_safe_next(str(form.get("next", "")), language), 303)
@@ -95,13 +99,163 @@ async def logout(request: Request) -> Response:
     return response
 
 
-async def dashboard(request: Request) -> Response:
-    organiser = security.require_role(request, Role.ORGANISER, Role.CAMP_STAFF)
+# Shown after a redirect, chosen by the `done` query parameter (unknown keys show nothing).
+NOTICES = {
+    "account-created": N_("The account was created. Give the person their password in person."),
+    "account-saved": N_("The account was saved."),
+    "password-reset": N_("The password was changed. The person is signed out everywhere."),
+}
+
+
+def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    """An organiser page: the signed-in organiser, a CSRF token and any notice."""
     return render(
         request,
-        "admin/dashboard.html",
-        {"organiser": organiser, "csrf_token": security.csrf_token(request)},
+        template,
+        {
+            "organiser": request.scope["state"].get("organiser"),
+            "csrf_token": security.csrf_token(request),
+            "notice": NOTICES.get(request.query_params.get("done", "")),
+            **context,
+        },
+        status_code=status_code,
     )
+
+
+def done(path: str, notice: str) -> Response:
+    """After a successful write: POST → 303 → GET, with a notice to show."""
+    return RedirectResponse(lang_url(f"organiser/{path}", done=notice), status_code=303)
+
+
+async def dashboard(request: Request) -> Response:
+    """Links by role; organisers and admins also see their next dates."""
+    organiser = security.require_role(request, Role.ORGANISER, Role.CAMP_STAFF)
+    upcoming: list[services.UpcomingRow] = []
+    if security.has_role(organiser, Role.ORGANISER):
+        owner_id = None if organiser.role == Role.ADMIN else organiser.id
+        upcoming = await services.upcoming_for_owner(
+            owner_id, current_language.get(), timezone.now()
+        )
+    return page(request, "admin/dashboard.html", upcoming=upcoming, section="start")
+
+
+# ---------------------------------------------------------------- accounts (admins only)
+
+
+def _admin(request: Request) -> Organiser:
+    return security.require_role(request, Role.ADMIN)
+
+
+def _role(value: object) -> Role | None:
+    try:
+        return Role(str(value))
+    except ValueError:
+        return None
+
+
+async def account_list(request: Request) -> Response:
+    _admin(request)
+    accounts_ = await accounts.list_organisers()
+    return page(request, "admin/accounts.html", accounts=accounts_, section="accounts")
+
+
+def _account_form(
+    request: Request, values: dict[str, str], errors: dict[str, str], status_code: int = 200
+) -> Response:
+    return page(
+        request,
+        "admin/account_new.html",
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        roles=list(Role),
+        section="accounts",
+    )
+
+
+async def account_new(request: Request) -> Response:
+    _admin(request)
+    if request.method == "GET":
+        return _account_form(request, {"role": Role.ORGANISER.value}, {})
+    form = await security.read_form(request)
+    values = {name: str(form.get(name, "")).strip() for name in ("email", "name", "role")}
+    role = _role(values["role"])
+    try:
+        if role is None:
+            raise Invalid({"role": N_("Choose a role.")})
+        created = await accounts.create_organiser(
+            email=values["email"],
+            name=values["name"],
+            role=role,
+            password=str(form.get("password", "")),
+        )
+    except Invalid as error:
+        return _account_form(request, values, error.errors, 400)
+    return done(f"accounts/{created.id}", "account-created")
+
+
+def _account_page(
+    request: Request,
+    account: Organiser,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    values = values or {
+        "name": account.name,
+        "role": account.role.value,
+        "is_active": "on" if account.is_active else "",
+    }
+    return page(
+        request,
+        "admin/account.html",
+        status_code=status_code,
+        account=account,
+        values=values,
+        errors=errors or {},
+        roles=list(Role),
+        section="accounts",
+    )
+
+
+async def account_edit(request: Request) -> Response:
+    """Name, role, and whether the account can sign in."""
+    actor = _admin(request)
+    account = await accounts.organiser_by_id(request.path_params["organiser_id"])
+    if request.method == "GET":
+        return _account_page(request, account)
+    form = await security.read_form(request)
+    values = {
+        "name": str(form.get("name", "")).strip(),
+        "role": str(form.get("role", "")),
+        "is_active": "on" if form.get("is_active") else "",
+    }
+    role = _role(values["role"])
+    try:
+        if role is None:
+            raise Invalid({"role": N_("Choose a role.")})
+        await accounts.change_access(
+            account,
+            actor=actor,
+            role=role,
+            is_active=bool(values["is_active"]),
+            name=values["name"],
+        )
+    except Invalid as error:
+        return _account_page(request, account, values, error.errors, 400)
+    return done(f"accounts/{account.id}", "account-saved")
+
+
+async def account_password(request: Request) -> Response:
+    """A new password chosen by an admin; the account's sessions end."""
+    _admin(request)
+    account = await accounts.organiser_by_id(request.path_params["organiser_id"])
+    form = await security.read_form(request)
+    try:
+        await accounts.reset_password(account, str(form.get("password", "")))
+    except Invalid as error:
+        return _account_page(request, account, errors=error.errors, status_code=400)
+    return done(f"accounts/{account.id}", "password-reset")
 
 
 middleware = [
@@ -114,4 +268,8 @@ routes = [
     Route("/logout", logout, methods=["POST"], name="organiser-logout"),
     Route("/", dashboard, name="organiser-dashboard"),
     *events_admin.routes,
+    Route("/accounts", account_list, name="organiser-accounts"),
+    Route("/accounts/new", account_new, methods=["GET", "POST"]),
+    Route("/accounts/{organiser_id:int}", account_edit, methods=["GET", "POST"]),
+    Route("/accounts/{organiser_id:int}/password", account_password, methods=["POST"]),
 ]
