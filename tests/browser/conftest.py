@@ -27,6 +27,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.browser.accounts import ADMIN_EMAIL, ORGANISER_EMAIL, PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -41,9 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ADMIN_EMAIL = "admin@venskab.example"
-ORGANISER_EMAIL = "organiser@venskab.example"
-PASSWORD = "browser-test-password-1"
 
 
 # ---------------------------------------------------------------- the in-process suite's fixtures
@@ -128,14 +127,33 @@ def _run_postgres(admin_url: str, statement: str) -> None:
         thread.submit(asyncio.run, run()).result()
 
 
-def _command(args: list[str], env: dict[str, str], log: Path, stdin: str = "") -> None:
-    done = subprocess.run(
-        args, cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=120
-    )
-    with log.open("a", encoding="utf-8") as out:
-        out.write(f"$ {' '.join(args)}\n{done.stdout}{done.stderr}\n")
-    if done.returncode != 0:
-        pytest.fail(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}", pytrace=False)
+def _commands(commands: list[tuple[list[str], str]], env: dict[str, str], log: Path) -> None:
+    """Run `venskab` commands (argv, stdin) side by side; fail the session if one fails."""
+    started = [
+        (
+            args,
+            subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            ),
+            stdin,
+        )
+        for args, stdin in commands
+    ]
+    failed = []
+    for args, process, stdin in started:
+        output, _ = process.communicate(stdin, timeout=120)
+        with log.open("a", encoding="utf-8") as out:
+            out.write(f"$ {' '.join(args)}\n{output}\n")
+        if process.returncode != 0:
+            failed.append(f"{' '.join(args)} failed:\n{output}")
+    if failed:
+        pytest.fail("\n".join(failed), pytrace=False)
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, server_log: Path) -> None:
@@ -183,12 +201,19 @@ def server(browser) -> Iterator[Server]:
     venskab = str(BIN / "venskab")
     process: subprocess.Popen | None = None
     try:
-        _command([venskab, "migrate"], env, log)
-        _command([venskab, "seed-demo"], env, log)
-        for email, role in ((ADMIN_EMAIL, "admin"), (ORGANISER_EMAIL, "organiser")):
-            _command(
-                [venskab, "create-organiser", email, "--role", role], env, log, PASSWORD + "\n"
-            )
+        _commands([([venskab, "migrate"], "")], env, log)
+        # Independent of each other: side by side, to keep the suite fast.
+        _commands(
+            [
+                ([venskab, "seed-demo"], ""),
+                *(
+                    ([venskab, "create-organiser", email, "--role", role], PASSWORD + "\n")
+                    for email, role in ((ADMIN_EMAIL, "admin"), (ORGANISER_EMAIL, "organiser"))
+                ),
+            ],
+            env,
+            log,
+        )
         with server_log.open("w") as out:
             command = [str(BIN / "uvicorn"), "venskab.app:app", "--host", "127.0.0.1"]
             command += ["--port", str(port), "--no-access-log"]
