@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.accounts import PASSWORD
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - only without the dev dependencies
@@ -15,7 +17,7 @@ except ImportError:  # pragma: no cover - only without the dev dependencies
         raise
     pytest.skip("the playwright package is not installed", allow_module_level=True)
 
-__all__ = ["card_titles", "event_path", "expect", "html_lang"]
+__all__ = ["card_titles", "event_path", "expect", "html_lang", "sign_in"]
 
 LANGUAGES = ("uk", "da", "en")
 
@@ -31,3 +33,15 @@ def card_titles(page: Any) -> list[str]:
 
 def event_path(language: str) -> re.Pattern[str]:
     return re.compile(rf"/{language}/events/[a-z0-9-]+$")
+
+
+def sign_in(page: Any, email: str, audit: Any = None) -> None:
+    """Sign in at /en/organiser/login by the form's labels (auditing the form when asked)."""
+    page.goto("/en/organiser/login")
+    if audit:
+        audit(page)
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/en/organiser/$"))
+    expect(page.get_by_role("heading", level=1, name="Organiser start")).to_be_visible()

@@ -12,23 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.browser.accounts import ADMIN_EMAIL, ORGANISER_EMAIL, PASSWORD
-from tests.browser.support import card_titles, expect, html_lang
+from tests.browser.accounts import ADMIN_EMAIL, ORGANISER_EMAIL
+from tests.browser.support import card_titles, expect, html_lang, sign_in
 
 pytestmark = pytest.mark.browser
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-def sign_in(page, email: str, audit=None) -> None:
-    page.goto("/en/organiser/login")
-    if audit:
-        audit(page)
-    page.get_by_label("Email", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/en/organiser/$"))
-    expect(page.get_by_role("heading", level=1, name="Organiser start")).to_be_visible()
 
 
 def notice(page):
