@@ -145,3 +145,18 @@ def test_filtering_the_programme_without_javascript(static_page):
 
     categories.get_by_role("link", name="All events").click()
     assert card_titles(page) == everything
+
+
+def test_keyboard_users_can_skip_to_the_content(page):
+    """The first Tab shows the skip link; following it puts the focus on the main content."""
+    page.goto("/uk/programme")
+
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["y"] >= 0, "the focused link is on screen"
+
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/uk/programme#main$"))
+    expect(page.locator("main#main")).to_be_focused()
