@@ -128,7 +128,10 @@ async def _event_form(
         event=event,
         values=values,
         errors=errors,
-        owners=[(str(o.id), f"{o.name} <{o.email}>") for o in await accounts.event_owners()]
+        owners=[
+            (str(o.id), f"{o.name} <{o.email}>" if o.name else o.email)
+            for o in await accounts.event_owners()
+        ]
         if is_admin
         else [],
         categories=list(Category),

@@ -244,7 +244,8 @@ def read_occurrence(
     reader = FormReader(form)
     all_day = reader.flag("all_day")
     starts_at = reader.local_datetime("starts_at", required=True, needs_time=not all_day)
-    first_day = starts_at.date() if starts_at else None
+    # The end defaults to the start's day even when the start's time is still missing.
+    first_day = starts_at.date() if starts_at else parse_day(reader.values["starts_at"])
     ends_at = reader.local_datetime(
         "ends_at", required=True, needs_time=not all_day, default_day=first_day
     )

@@ -302,3 +302,16 @@ async def test_event_form_is_served_in_each_language(client):
         assert f'<html lang="{lang}">' in page.text
         for code in ("uk", "da", "en"):
             assert f'<fieldset lang="{code}" class="language-texts">' in page.text
+
+
+async def test_admin_editing_an_ownerless_event_keeps_it_ownerless(client):
+    await signed_in_organiser(client, Role.ADMIN)
+    event = await make_event(owner=None)
+    form = await client.get(f"/en/organiser/events/{event.id}/edit")
+    owner_select = form.text.split('name="owner"')[1].split("</select>")[0]
+    assert "selected" not in owner_select  # so the blank first option, "nobody", is shown
+    response = await post_form(
+        client, f"/en/organiser/events/{event.id}/edit", event_form(slug=event.slug, owner="")
+    )
+    assert response.status_code == 303
+    assert (await Event.get(id=event.id)).owner_id is None

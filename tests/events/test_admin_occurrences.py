@@ -246,3 +246,13 @@ async def test_unknown_date_is_404(client):
     await own_event(client)
     assert (await client.get("/en/organiser/dates/987654/edit")).status_code == 404
     assert (await client.get("/en/organiser/events/987654")).status_code == 404
+
+
+async def test_missing_start_time_does_not_blame_the_empty_end_date(client):
+    event = await own_event(client)
+    response = await post_form(
+        client, f"/en/organiser/events/{event.id}/dates/new", date_form(starts_at_time="")
+    )
+    assert response.status_code == 400
+    assert 'id="f-starts_at-error"' in response.text
+    assert 'id="f-ends_at-error"' not in response.text
