@@ -181,7 +181,6 @@ def server(browser) -> Iterator[Server]:
         admin_url = choice
         name = f"venskab_browser_{uuid.uuid4().hex[:10]}"
         database_url = urlunsplit(urlsplit(choice)._replace(path=f"/{name}"))
-        _run_postgres(admin_url, f'CREATE DATABASE "{name}"')
     else:
         database_url = f"sqlite://{workdir / 'browser.sqlite3'}"
     # An explicit environment: tests/conftest.py set DATABASE_URL for the in-process suite.
@@ -200,7 +199,11 @@ def server(browser) -> Iterator[Server]:
     server_log = workdir / "uvicorn.log"
     venskab = str(BIN / "venskab")
     process: subprocess.Popen | None = None
+    created = False
     try:
+        if admin_url:
+            _run_postgres(admin_url, f'CREATE DATABASE "{name}"')
+            created = True
         _commands([([venskab, "migrate"], "")], env, log)
         # Independent of each other: side by side, to keep the suite fast.
         _commands(
@@ -234,8 +237,7 @@ def server(browser) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        if admin_url:
-            name = urlsplit(database_url).path.lstrip("/")
+        if created:
             _run_postgres(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         shutil.rmtree(workdir, ignore_errors=True)
 
