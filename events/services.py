@@ -506,6 +506,10 @@ async def save_venue(data: VenueInput, venue: Venue | None = None) -> Venue:
 # What the organiser pages list. `owner_id=None` means every event (an admin's view); access
 # itself is decided by the caller with security.can_edit_event.
 
+# Ids are 32-bit integer columns: PostgreSQL refuses to compare one with a larger number (an
+# error, not "no row"), so a longer number in a URL is answered as not found before querying.
+MAX_ID = 2**31 - 1
+
 
 @dataclass
 class EventSummary:
@@ -548,7 +552,9 @@ async def events_for_owner(
 
 async def event_with_texts(event_id: int) -> tuple[Event, dict[str, EventText]]:
     """An event of any status with its texts by language (NotFound when there is none)."""
-    event = await Event.get_or_none(id=event_id).select_related("owner")
+    event = None
+    if 0 < event_id <= MAX_ID:
+        event = await Event.get_or_none(id=event_id).select_related("owner")
     if event is None:
         raise NotFound(N_("We could not find that event."))
     texts = {text.language: text for text in await EventText.filter(event=event)}
@@ -561,14 +567,16 @@ async def occurrences_of(event: Event) -> list[Occurrence]:
 
 
 async def occurrence_by_id(occurrence_id: int) -> Occurrence:
-    occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
+    occurrence = None
+    if 0 < occurrence_id <= MAX_ID:
+        occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
     if occurrence is None:
         raise NotFound(N_("We could not find that date."))
     return occurrence
 
 
 async def venue_by_id(venue_id: int) -> Venue:
-    venue = await Venue.get_or_none(id=venue_id)
+    venue = await Venue.get_or_none(id=venue_id) if 0 < venue_id <= MAX_ID else None
     if venue is None:
         raise NotFound(N_("We could not find that venue."))
     return venue

@@ -184,3 +184,15 @@ async def test_organiser_pages_carry_no_inline_scripts_or_styles(client):
         assert "<script" not in page, path
         assert "style=" not in page, path
         assert page.count("<h1") == 1, path
+
+
+async def test_ids_too_large_for_the_database_are_404_not_500(client):
+    await sign_in(client, await make_organiser(role=Role.ADMIN))
+    for path in (
+        "/en/organiser/events/99999999999",
+        "/en/organiser/events/99999999999/edit",
+        "/en/organiser/dates/99999999999/edit",
+        "/en/organiser/venues/99999999999/edit",
+        "/en/organiser/accounts/99999999999",
+    ):
+        assert (await client.get(path)).status_code == 404, path
