@@ -1,5 +1,5 @@
-"""The organiser area under /{lang}/organiser/: sign-in, sign-out, the start page, and the
-composition of the domain packages' organiser routes.
+"""The organiser area under /{lang}/organiser/: sign-in, sign-out, the start page, the
+organiser accounts (admins only), and the composition of the domain packages' organiser routes.
 
 Every route mounted here sits behind `OrganiserRequired`, so a new organiser route cannot be
 left open by forgetting a decorator; only the sign-in page is let through.
@@ -108,7 +108,11 @@ NOTICES = {
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    """An organiser page: the signed-in organiser, a CSRF token and any notice."""
+    """An organiser page: the signed-in organiser, a CSRF token and any notice.
+
+    events/admin.py has its twin with its own notices: it cannot import this module, which
+    imports it to mount its routes.
+    """
     return render(
         request,
         template,
