@@ -78,12 +78,12 @@ def test_organiser_pages_fit_a_360px_phone(new_context):
     for path in ("/en/organiser/events", "/en/organiser/venues", "/en/organiser/accounts"):
         page.goto(path)
         assert_no_sideways_scrolling(page)
-    # Every event's page (a table of dates, the web address), then an account (its email is
+    # Events' pages (a table of dates, the web address), then an account (its email is
     # the heading).
     page.goto("/en/organiser/events")
     events = [link.get_attribute("href") for link in page.locator("main tbody th a").all()]
     assert events
-    for path in events:
+    for path in events[:4]:  # a few suffice: the long values are made deliberately below
         page.goto(path)
         expect(page).to_have_url(re.compile(r"/en/organiser/events/\d+$"))
         assert_no_sideways_scrolling(page)
