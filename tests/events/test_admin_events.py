@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from events.models import Category, Event, EventStatus, EventText, Occurrence
+from tests.client_helpers import post_form, sign_in
 from tests.factories import make_event, make_occurrence, make_organiser
-from tests.venskab.test_admin_login import post_form, sign_in
 from venskab.models import Role
 
 

@@ -6,8 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from events.models import Category, Occurrence, OccurrenceStatus
+from tests.client_helpers import post_form, sign_in
 from tests.factories import make_event, make_occurrence, make_organiser, make_venue
-from tests.venskab.test_admin_login import post_form, sign_in
 
 
 def date_form(venue_id: int | str = "", **values: str) -> dict[str, str]:

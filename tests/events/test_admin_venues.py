@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from events.models import Venue
+from tests.client_helpers import post_form, sign_in
 from tests.factories import make_organiser, make_venue
-from tests.venskab.test_admin_login import post_form, sign_in
 from venskab.models import Role
 
 

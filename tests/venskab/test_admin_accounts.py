@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.client_helpers import post_form, sign_in
 from tests.factories import PASSWORD, make_organiser
-from tests.venskab.test_admin_login import post_form, sign_in
 from venskab.models import Organiser, OrganiserSession, Role
 from venskab.security import verify_password
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 from tortoise import timezone
 
 from events.models import EventStatus
+from tests.client_helpers import sign_in
 from tests.factories import make_event, make_occurrence, make_organiser
-from tests.venskab.test_admin_login import sign_in
 from venskab.models import Role
 
 

@@ -1,44 +1,12 @@
-"""Signing in and out of the organiser area, and the helpers other organiser tests use.
-
-`sign_in` goes through the real login form: GET the page (which sets the CSRF cookie), then
-POST it with the token, as a browser does.
-"""
+"""Signing in and out of the organiser area."""
 
 from __future__ import annotations
 
-import httpx
-
+from tests.client_helpers import post_form, sign_in
 from tests.factories import PASSWORD, make_organiser
 from venskab import settings
-from venskab.models import Organiser, OrganiserSession, Role
-from venskab.security import CSRF_COOKIE, SESSION_COOKIE
-
-
-async def csrf_token(client: httpx.AsyncClient, lang: str = "en") -> str:
-    """The browser's CSRF token, fetched from a page that sets it when there is none yet."""
-    if CSRF_COOKIE not in client.cookies:
-        await client.get(f"/{lang}/organiser/login")
-    return client.cookies[CSRF_COOKIE]
-
-
-async def post_form(
-    client: httpx.AsyncClient, url: str, data: dict[str, str] | None = None
-) -> httpx.Response:
-    """POST a form the way the organiser pages do: with this browser's CSRF token."""
-    lang = url.split("/")[1]
-    return await client.post(
-        url, data={"csrf_token": await csrf_token(client, lang), **(data or {})}
-    )
-
-
-async def sign_in(
-    client: httpx.AsyncClient, organiser: Organiser, lang: str = "en", password: str = PASSWORD
-) -> httpx.Response:
-    response = await post_form(
-        client, f"/{lang}/organiser/login", {"email": organiser.email, "password": password}
-    )
-    assert response.status_code == 303, response.text
-    return response
+from venskab.models import OrganiserSession, Role
+from venskab.security import SESSION_COOKIE
 
 
 async def test_sign_in_through_the_form_opens_the_start_page(client):
