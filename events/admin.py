@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 from tortoise import timezone
 from tortoise.exceptions import IntegrityError
@@ -41,25 +41,7 @@ STATUS_ACTIONS = {"published": EventStatus.PUBLISHED, "draft": EventStatus.DRAFT
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    """An organiser page: the signed-in organiser, a CSRF token and any notice."""
-    notice = NOTICES.get(request.query_params.get("done", ""))
-    return web.render(
-        request,
-        template,
-        {
-            "organiser": request.scope["state"].get("organiser"),
-            "csrf_token": security.csrf_token(request),
-            "notice": notice,
-            **context,
-        },
-        status_code=status_code,
-    )
-
-
-def done(path: str, notice: str) -> Response:
-    """After a successful write: clear this process's page cache, then POST → 303 → GET."""
-    web.page_cache.clear()
-    return RedirectResponse(web.lang_url(f"organiser/{path}", done=notice), status_code=303)
+    return web.organiser_page(request, template, NOTICES, status_code, **context)
 
 
 def editor(request: Request) -> Organiser:
@@ -178,7 +160,7 @@ async def event_new(request: Request) -> Response:
     saved = await _save_event_form(request, organiser, None)
     if isinstance(saved, Response):
         return saved
-    return done(f"events/{saved.id}", "created")
+    return web.after_write(f"events/{saved.id}", "created")
 
 
 async def event_edit(request: Request) -> Response:
@@ -189,7 +171,7 @@ async def event_edit(request: Request) -> Response:
     saved = await _save_event_form(request, organiser, event)
     if isinstance(saved, Response):
         return saved
-    return done(f"events/{event.id}", "saved")
+    return web.after_write(f"events/{event.id}", "saved")
 
 
 async def event_status(request: Request) -> Response:
@@ -201,7 +183,7 @@ async def event_status(request: Request) -> Response:
     if status is None:
         raise Invalid({"status": N_("Choose publish or draft.")})
     await services.set_event_status(event, status)
-    return done(f"events/{event.id}", status.value)
+    return web.after_write(f"events/{event.id}", status.value)
 
 
 async def event_cancel(request: Request) -> Response:
@@ -213,7 +195,7 @@ async def event_cancel(request: Request) -> Response:
         return page(request, "admin/event_cancel.html", event=event, text=text, section="events")
     await security.read_form(request)
     await services.set_event_status(event, EventStatus.CANCELLED)
-    return done(f"events/{event.id}", "cancelled")
+    return web.after_write(f"events/{event.id}", "cancelled")
 
 
 # ---------------------------------------------------------------- occurrences
@@ -264,7 +246,7 @@ async def occurrence_new(request: Request) -> Response:
     if request.method == "GET":
         return await _occurrence_form(request, event, None, forms.occurrence_values(None), {})
     response = await _save_occurrence_form(request, event, None)
-    return response or done(f"events/{event.id}", "date-added")
+    return response or web.after_write(f"events/{event.id}", "date-added")
 
 
 async def occurrence_edit(request: Request) -> Response:
@@ -274,7 +256,7 @@ async def occurrence_edit(request: Request) -> Response:
         values = forms.occurrence_values(occurrence)
         return await _occurrence_form(request, event, occurrence, values, {})
     response = await _save_occurrence_form(request, event, occurrence)
-    return response or done(f"events/{event.id}", "date-saved")
+    return response or web.after_write(f"events/{event.id}", "date-saved")
 
 
 async def occurrence_cancel(request: Request) -> Response:
@@ -290,7 +272,7 @@ async def occurrence_cancel(request: Request) -> Response:
         )
     await security.read_form(request)
     await services.cancel_occurrence(occurrence, timezone.now())
-    return done(f"events/{occurrence.event.id}", "date-cancelled")
+    return web.after_write(f"events/{occurrence.event.id}", "date-cancelled")
 
 
 # ---------------------------------------------------------------- venues
@@ -339,7 +321,7 @@ async def venue_new(request: Request) -> Response:
     editor(request)
     if request.method == "GET":
         return await _venue_form(request, None, {}, {})
-    return await _save_venue_form(request, None) or done("venues", "venue-saved")
+    return await _save_venue_form(request, None) or web.after_write("venues", "venue-saved")
 
 
 async def venue_edit(request: Request) -> Response:
@@ -347,21 +329,21 @@ async def venue_edit(request: Request) -> Response:
     venue = await services.venue_by_id(request.path_params["venue_id"])
     if request.method == "GET":
         return await _venue_form(request, venue, forms.venue_values(venue), {})
-    return await _save_venue_form(request, venue) or done("venues", "venue-saved")
+    return await _save_venue_form(request, venue) or web.after_write("venues", "venue-saved")
 
 
 GET_POST = ["GET", "POST"]
 routes = [
     Route("/events", event_list, name="organiser-events"),
     Route("/events/new", event_new, methods=GET_POST, name="organiser-event-new"),
-    Route("/events/{event_id:int}", event_detail, name="organiser-event"),
-    Route("/events/{event_id:int}/edit", event_edit, methods=GET_POST, name="organiser-event-edit"),
-    Route("/events/{event_id:int}/status", event_status, methods=["POST"]),
-    Route("/events/{event_id:int}/cancel", event_cancel, methods=GET_POST),
-    Route("/events/{event_id:int}/dates/new", occurrence_new, methods=GET_POST),
-    Route("/dates/{occurrence_id:int}/edit", occurrence_edit, methods=GET_POST),
-    Route("/dates/{occurrence_id:int}/cancel", occurrence_cancel, methods=GET_POST),
+    Route("/events/{event_id:id}", event_detail, name="organiser-event"),
+    Route("/events/{event_id:id}/edit", event_edit, methods=GET_POST, name="organiser-event-edit"),
+    Route("/events/{event_id:id}/status", event_status, methods=["POST"]),
+    Route("/events/{event_id:id}/cancel", event_cancel, methods=GET_POST),
+    Route("/events/{event_id:id}/dates/new", occurrence_new, methods=GET_POST),
+    Route("/dates/{occurrence_id:id}/edit", occurrence_edit, methods=GET_POST),
+    Route("/dates/{occurrence_id:id}/cancel", occurrence_cancel, methods=GET_POST),
     Route("/venues", venue_list, name="organiser-venues"),
     Route("/venues/new", venue_new, methods=GET_POST, name="organiser-venue-new"),
-    Route("/venues/{venue_id:int}/edit", venue_edit, methods=GET_POST),
+    Route("/venues/{venue_id:id}/edit", venue_edit, methods=GET_POST),
 ]

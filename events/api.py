@@ -98,7 +98,7 @@ async def openapi(request: Request) -> Response:
 routes = [
     Route("/events", cached(list_events)),
     Route("/events/{slug}", cached(get_event)),
-    Route("/occurrences/{id:int}", get_occurrence),
+    Route("/occurrences/{id:id}", get_occurrence),
     Route("/openapi.json", openapi),
 ]
 

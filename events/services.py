@@ -275,13 +275,15 @@ def validate_event(data: EventInput) -> dict[str, str]:
             errors[name] = N_("Choose a language from the list.")
     if data.price_ore < 0 or data.price_ore > 10_000_000:
         errors["price"] = N_("Enter a price between 0 and 100,000 kr.")
-    if data.poster_url and not (
+    if len(data.poster_url) > 500:
+        errors["poster_url"] = N_("This is too long. Please shorten it.")
+    elif data.poster_url and not (
         data.poster_url.startswith("/static/") or data.poster_url.startswith("https://")
     ):
         errors["poster_url"] = N_("Use an https:// address or a /static/ path.")
     titled = [lang for lang, text in data.texts.items() if text.get("title", "").strip()]
     if not titled:
-        errors["title_" + LANGUAGES[0]] = "Give the event a title in at least one language."
+        errors["title_" + LANGUAGES[0]] = N_("Give the event a title in at least one language.")
     for lang, text in data.texts.items():
         if lang not in LANGUAGES:
             continue
@@ -289,6 +291,8 @@ def validate_event(data: EventInput) -> dict[str, str]:
             errors[f"title_{lang}"] = N_("Keep the title under 200 characters.")
         if len(text.get("summary", "")) > 500:
             errors[f"summary_{lang}"] = N_("Keep the summary under 500 characters.")
+        if len(text.get("poster_alt", "")) > 300:
+            errors[f"poster_alt_{lang}"] = N_("This is too long. Please shorten it.")
         has_other = any(text.get(k, "").strip() for k in ("summary", "description"))
         if has_other and not text.get("title", "").strip():
             errors[f"title_{lang}"] = N_("A text in this language needs a title.")
@@ -395,6 +399,10 @@ def validate_occurrence(data: OccurrenceInput) -> dict[str, str]:
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
         errors["registration_closes_at"] = N_("Registration must close after it opens.")
+    for name in ("min_age", "max_age"):
+        age = getattr(data, name)
+        if age is not None and not 0 <= age <= 99:
+            errors[name] = N_("Enter an age from 0 to 99.")
     if data.min_age is not None and data.max_age is not None and data.max_age < data.min_age:
         errors["max_age"] = N_("The maximum age cannot be below the minimum age.")
     if data.fee_ore is not None and data.fee_ore < 0:
@@ -506,10 +514,6 @@ async def save_venue(data: VenueInput, venue: Venue | None = None) -> Venue:
 # What the organiser pages list. `owner_id=None` means every event (an admin's view); access
 # itself is decided by the caller with security.can_edit_event.
 
-# Ids are 32-bit integer columns: PostgreSQL refuses to compare one with a larger number (an
-# error, not "no row"), so a longer number in a URL is answered as not found before querying.
-MAX_ID = 2**31 - 1
-
 
 @dataclass
 class EventSummary:
@@ -552,9 +556,7 @@ async def events_for_owner(
 
 async def event_with_texts(event_id: int) -> tuple[Event, dict[str, EventText]]:
     """An event of any status with its texts by language (NotFound when there is none)."""
-    event = None
-    if 0 < event_id <= MAX_ID:
-        event = await Event.get_or_none(id=event_id).select_related("owner")
+    event = await Event.get_or_none(id=event_id).select_related("owner")
     if event is None:
         raise NotFound(N_("We could not find that event."))
     texts = {text.language: text for text in await EventText.filter(event=event)}
@@ -567,16 +569,14 @@ async def occurrences_of(event: Event) -> list[Occurrence]:
 
 
 async def occurrence_by_id(occurrence_id: int) -> Occurrence:
-    occurrence = None
-    if 0 < occurrence_id <= MAX_ID:
-        occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
+    occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
     if occurrence is None:
         raise NotFound(N_("We could not find that date."))
     return occurrence
 
 
 async def venue_by_id(venue_id: int) -> Venue:
-    venue = await Venue.get_or_none(id=venue_id) if 0 < venue_id <= MAX_ID else None
+    venue = await Venue.get_or_none(id=venue_id)
     if venue is None:
         raise NotFound(N_("We could not find that venue."))
     return venue

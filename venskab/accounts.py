@@ -69,8 +69,7 @@ async def event_owners() -> list[Organiser]:
 
 
 async def organiser_by_id(organiser_id: int) -> Organiser:
-    # A number too large for the id column is an error on PostgreSQL, not "no row".
-    organiser = await Organiser.get_or_none(id=organiser_id) if organiser_id < 2**31 else None
+    organiser = await Organiser.get_or_none(id=organiser_id)
     if organiser is None:
         raise NotFound(N_("We could not find that account."))
     return organiser

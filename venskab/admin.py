@@ -22,7 +22,7 @@ from venskab import accounts, security
 from venskab.errors import Invalid
 from venskab.i18n import N_, current_language
 from venskab.models import Organiser, Role
-from venskab.web import lang_url, render
+from venskab.web import after_write, organiser_page, render
 
 OPEN_PATHS = ("/organiser/login",)
 
@@ -108,27 +108,7 @@ NOTICES = {
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    """An organiser page: the signed-in organiser, a CSRF token and any notice.
-
-    events/admin.py has its twin with its own notices: it cannot import this module, which
-    imports it to mount its routes.
-    """
-    return render(
-        request,
-        template,
-        {
-            "organiser": request.scope["state"].get("organiser"),
-            "csrf_token": security.csrf_token(request),
-            "notice": NOTICES.get(request.query_params.get("done", "")),
-            **context,
-        },
-        status_code=status_code,
-    )
-
-
-def done(path: str, notice: str) -> Response:
-    """After a successful write: POST → 303 → GET, with a notice to show."""
-    return RedirectResponse(lang_url(f"organiser/{path}", done=notice), status_code=303)
+    return organiser_page(request, template, NOTICES, status_code, **context)
 
 
 async def dashboard(request: Request) -> Response:
@@ -195,7 +175,7 @@ async def account_new(request: Request) -> Response:
         )
     except Invalid as error:
         return _account_form(request, values, error.errors, 400)
-    return done(f"accounts/{created.id}", "account-created")
+    return after_write(f"accounts/{created.id}", "account-created")
 
 
 def _account_page(
@@ -247,7 +227,7 @@ async def account_edit(request: Request) -> Response:
         )
     except Invalid as error:
         return _account_page(request, account, values, error.errors, 400)
-    return done(f"accounts/{account.id}", "account-saved")
+    return after_write(f"accounts/{account.id}", "account-saved")
 
 
 async def account_password(request: Request) -> Response:
@@ -259,7 +239,7 @@ async def account_password(request: Request) -> Response:
         await accounts.reset_password(account, str(form.get("password", "")))
     except Invalid as error:
         return _account_page(request, account, errors=error.errors, status_code=400)
-    return done(f"accounts/{account.id}", "password-reset")
+    return after_write(f"accounts/{account.id}", "password-reset")
 
 
 middleware = [
@@ -274,6 +254,6 @@ routes = [
     *events_admin.routes,
     Route("/accounts", account_list, name="organiser-accounts"),
     Route("/accounts/new", account_new, methods=["GET", "POST"]),
-    Route("/accounts/{organiser_id:int}", account_edit, methods=["GET", "POST"]),
-    Route("/accounts/{organiser_id:int}/password", account_password, methods=["POST"]),
+    Route("/accounts/{organiser_id:id}", account_edit, methods=["GET", "POST"]),
+    Route("/accounts/{organiser_id:id}/password", account_password, methods=["POST"]),
 ]

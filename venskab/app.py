@@ -10,7 +10,6 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -30,19 +29,6 @@ from venskab.security import CsrfFailed, SecurityHeadersMiddleware
 from venskab.web import error_page, render
 
 log = logging.getLogger("venskab")
-
-
-class LanguageConvertor(Convertor[str]):
-    regex = "|".join(settings.LANGUAGES)
-
-    def convert(self, value: str) -> str:
-        return value
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("lang", LanguageConvertor())
 
 
 async def choose_language(request: Request) -> Response:

@@ -14,11 +14,13 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_interval, format_time
+from babel import Locale
+from babel.dates import format_date, format_interval, format_time
 from babel.numbers import format_currency
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from venskab import i18n
@@ -31,6 +33,7 @@ from venskab.errors import (
     NotFound,
     TooManyRequests,
 )
+from venskab.security import csrf_token
 from venskab.settings import LANGUAGES, PAGE_CACHE_SECONDS, ROOT, TIMEZONE
 
 LOCAL = ZoneInfo(TIMEZONE)
@@ -51,18 +54,23 @@ def _locale() -> str:
     return i18n.BABEL_LOCALES[i18n.current_language.get()]
 
 
-def local_datetime(value: datetime, pattern: str = "EEEE d MMMM y, HH:mm") -> str:
-    return format_datetime(value, pattern, tzinfo=LOCAL, locale=_locale())
+# Dates and times use each locale's own full forms (CLDR via Babel): "lørdag den 28. november
+# 2026 19.00", "субота, 28 листопада 2026 р., 19:00", "Saturday, 28 November 2026, 19:00".
 
 
-def local_date(value: datetime | date, pattern: str = "EEEE d MMMM y") -> str:
+def local_datetime(value: datetime) -> str:
+    combine = Locale.parse(_locale()).datetime_formats["full"]
+    return combine.format(local_time(value), local_date(value))
+
+
+def local_date(value: datetime | date) -> str:
     if isinstance(value, datetime):
         value = value.astimezone(LOCAL).date()
-    return format_date(value, pattern, locale=_locale())
+    return format_date(value, "full", locale=_locale())
 
 
 def local_time(value: datetime) -> str:
-    return format_time(value, "HH:mm", tzinfo=LOCAL, locale=_locale())
+    return format_time(value, "short", tzinfo=LOCAL, locale=_locale())
 
 
 def iso_local(value: datetime) -> str:
@@ -80,7 +88,7 @@ def when(occurrence: Any) -> str:
         return format_interval(starts.date(), last_day, "yMMMMd", locale=_locale())
     if starts.date() == ends.date():
         return f"{local_datetime(starts)}–{local_time(ends)}"
-    return format_interval(starts, ends, "yMMMMdHm", tzinfo=LOCAL, locale=_locale())
+    return f"{local_datetime(starts)} – {local_datetime(ends)}"
 
 
 def money(ore: int) -> str:
@@ -110,6 +118,37 @@ def switch_language_url(request: Request, language: str) -> str:
     path = f"/{language}{path[len(current) + 1 :]}" if current else f"/{language}/"
     query = request.url.query
     return f"{path}?{query}" if query else path
+
+
+# ---------------------------------------------------------------- path convertors
+# Registered here, before any module defines its routes with {lang:lang} or {x:id}.
+
+
+class LanguageConvertor(Convertor[str]):
+    regex = "|".join(LANGUAGES)
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+class IdConvertor(Convertor[int]):
+    """Row ids: at most 9 digits, so a huge number is a 404, not an integer overflow (a 500
+    on PostgreSQL, whose INTEGER stops at 2**31 - 1)."""
+
+    regex = "[0-9]{1,9}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("lang", LanguageConvertor())
+register_url_convertor("id", IdConvertor())
 
 
 # ---------------------------------------------------------------- environment
@@ -160,6 +199,35 @@ def render(
     return templates.TemplateResponse(
         request, template, context, status_code=status_code, headers=headers
     )
+
+
+def organiser_page(
+    request: Request,
+    template: str,
+    notices: dict[str, str],
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """An organiser page: the signed-in organiser, a CSRF token, and the notice that the
+    `done` query parameter names (unknown keys show nothing)."""
+    return render(
+        request,
+        template,
+        {
+            "organiser": request.scope["state"].get("organiser"),
+            "csrf_token": csrf_token(request),
+            "notice": notices.get(request.query_params.get("done", "")),
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+def after_write(path: str, notice: str) -> RedirectResponse:
+    """After an organiser's write: POST → 303 → GET with a notice. This process's page cache
+    is cleared so the change shows at once here (other processes within PAGE_CACHE_SECONDS)."""
+    page_cache.clear()
+    return RedirectResponse(lang_url(f"organiser/{path}", done=notice), status_code=303)
 
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:

@@ -62,3 +62,18 @@ def test_addresses_are_made_from_ukrainian_and_danish_titles():
     assert slugify("Støj i byen – Østerbro") == "stoej-i-byen-oesterbro"
     assert slugify("  Pocket parks & climate!  ") == "pocket-parks-climate"
     assert len(slugify("word " * 40)) <= 80
+
+
+def test_services_refuse_what_forms_would_not_send():
+    """The rules live in the service, so demo data and future callers meet them too."""
+    from datetime import UTC, datetime
+
+    from events.services import EventInput, OccurrenceInput, validate_event, validate_occurrence
+
+    long_alt = EventInput(
+        slug="ok", category="film", texts={"en": {"title": "T", "poster_alt": "x" * 301}}
+    )
+    assert "poster_alt_en" in validate_event(long_alt)
+    start = datetime(2027, 7, 5, 9, tzinfo=UTC)
+    aged = OccurrenceInput(venue_id=None, starts_at=start, ends_at=start, max_age=150)
+    assert "max_age" in validate_occurrence(aged)

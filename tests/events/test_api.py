@@ -64,6 +64,12 @@ async def test_openapi_describes_every_api_route(client, app):
     assert spec["openapi"].startswith("3.")
     api_mount = next(r for r in app.routes if getattr(r, "path", "") == "/api")
     served = {
-        "/api" + r.path.replace(":int", "") for r in api_mount.routes if r.path != "/openapi.json"
+        "/api" + r.path.replace(":id", "") for r in api_mount.routes if r.path != "/openapi.json"
     }
     assert served == set(spec["paths"])
+
+
+async def test_ids_beyond_the_column_range_are_404_not_500(client):
+    for path in ("/api/occurrences/99999999999", "/api/occurrences/2147483648"):
+        response = await client.get(path)
+        assert response.status_code == 404, path

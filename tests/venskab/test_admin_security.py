@@ -8,8 +8,8 @@ import re
 import pytest
 from starlette.routing import Mount, Route
 
+from tests.client_helpers import post_form, sign_in
 from tests.factories import make_event, make_occurrence, make_organiser, make_venue
-from tests.venskab.test_admin_login import post_form, sign_in
 from venskab.models import Role
 from venskab.security import CSRF_COOKIE, SESSION_COOKIE
 
@@ -27,7 +27,7 @@ def organiser_paths(app, ids: dict[str, int] | None = None) -> list[tuple[str, s
         name, kind = match.group(1), match.group(2) or "str"
         if name == "lang":
             return "en"
-        return str(ids.get(name, 1 if kind == "int" else "x"))
+        return str(ids.get(name, 1 if kind in ("int", "id") else "x"))
 
     found: list[tuple[str, set[str]]] = []
 
