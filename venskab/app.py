@@ -40,6 +40,11 @@ async def organiser_redirect(request: Request) -> Response:
     return RedirectResponse(f"/{current_language.get()}/organiser/", status_code=302)
 
 
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 async def healthz(request: Request) -> Response:
     """200 when the database answers; 503 when it does not."""
     try:
@@ -108,6 +113,7 @@ def build_routes() -> list[Route | Mount]:
     return [
         Route("/", choose_language),
         Route("/healthz", healthz),
+        Route("/favicon.ico", favicon),
         Route("/organiser", organiser_redirect),
         Route("/organiser/", organiser_redirect),
         Mount("/static", StaticFiles(directory=settings.ROOT / "static"), name="static"),

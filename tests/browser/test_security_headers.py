@@ -12,13 +12,11 @@ pytestmark = pytest.mark.browser
 
 
 def watch_console(page) -> list[str]:
-    """Console errors and uncaught page errors, as they happen (the favicon aside)."""
+    """Console errors and uncaught page errors, as they happen."""
     problems: list[str] = []
 
     def on_console(message) -> None:
         if message.type != "error":
-            return
-        if urlsplit(message.location.get("url", "")).path == "/favicon.ico":
             return
         problems.append(f"{page.url}: {message.text} ({message.location.get('url')})")
 
