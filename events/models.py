@@ -77,6 +77,9 @@ class Event(Model):
     owner = fields.ForeignKeyField(
         "venskab.Organiser", related_name="events", null=True, on_delete=fields.SET_NULL
     )
+    # Set when first published: a withdrawn event that was once public stays in calendar
+    # feeds, marked cancelled, so subscribers' calendars learn of it.
+    published_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from tortoise import timezone
 from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -337,8 +338,16 @@ async def save_event(
             event.price_ore = data.price_ore
             await event.save()
         await _save_texts(event, data.texts)
-        await Occurrence.filter(event=event).update(sequence=F("sequence") + 1)
+        await _revise_occurrences(Occurrence.filter(event=event))
     return event
+
+
+async def _revise_occurrences(occurrences: QuerySet[Occurrence]) -> None:
+    """What calendars show of these occurrences changed: raise SEQUENCE and LAST-MODIFIED.
+
+    (A queryset update does not touch auto_now fields, so updated_at is set here.)
+    """
+    await occurrences.update(sequence=F("sequence") + 1, updated_at=timezone.now())
 
 
 async def _save_texts(event: Event, texts: dict[str, dict[str, str]]) -> None:
@@ -361,8 +370,10 @@ async def set_event_status(event: Event, status: EventStatus) -> Event:
     """Publish, unpublish (back to draft) or cancel an event."""
     async with in_transaction():
         event.status = status
-        await event.save(update_fields=["status", "updated_at"])
-        await Occurrence.filter(event=event).update(sequence=F("sequence") + 1)
+        if status == EventStatus.PUBLISHED and event.published_at is None:
+            event.published_at = timezone.now()
+        await event.save(update_fields=["status", "published_at", "updated_at"])
+        await _revise_occurrences(Occurrence.filter(event=event))
     return event
 
 
@@ -505,8 +516,11 @@ async def save_venue(data: VenueInput, venue: Venue | None = None) -> Venue:
     }
     if venue is None:
         return await Venue.create(**values)
-    venue.update_from_dict(values)
-    await venue.save()
+    async with in_transaction():
+        venue.update_from_dict(values)
+        await venue.save()
+        # The venue's name and address are the calendar entries' LOCATION.
+        await _revise_occurrences(Occurrence.filter(venue=venue))
     return venue
 
 

@@ -9,10 +9,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise import timezone
 
-from events import services
-from events.models import Audience, Category, EventStatus
+from events import calendar_views, services
+from events.models import Audience, Category, EventStatus, OccurrenceStatus
 from venskab.i18n import current_language
-from venskab.web import cached, render
+from venskab.web import cached, render, when
 
 PAGE_SIZE = 40
 
@@ -39,7 +39,11 @@ async def home(request: Request) -> Response:
         _entry_view(entry, language)
         for entry in await services.upcoming(now, services.ProgrammeFilter(category=Category.CAMP))
     ]
-    return render(request, "events/home.html", {"this_week": this_week, "camp": camp})
+    return render(
+        request,
+        "events/home.html",
+        {"this_week": this_week, "camp": camp, "feeds": [_feed_link(language)]},
+    )
 
 
 async def programme(request: Request) -> Response:
@@ -66,6 +70,8 @@ async def programme(request: Request) -> Response:
             "categories": list(Category),
             "audiences": list(Audience),
             "spoken_languages": services.SPOKEN_LANGUAGES,
+            "feed": calendar_views.feed_offer(language, chosen.category),
+            "feeds": [_feed_link(language, chosen.category)],
         },
     )
 
@@ -74,19 +80,36 @@ async def event_page(request: Request) -> Response:
     """An event with every occurrence: upcoming ones to register for, past ones listed."""
     now = timezone.now()
     event, texts, occurrences = await services.published_event(request.path_params["slug"])
+    language = current_language.get()
     upcoming = [o for o in occurrences if o.ends_at > now]
     past = [o for o in occurrences if o.ends_at <= now]
+    text = services.pick_text(texts, language)
+    title = text.title if text else event.slug
+    links = calendar_views.occurrence_links(event, texts, upcoming, language)
+    occurrence_feeds = [
+        (f"{title} ({when(o)})", links[o.id]["ics"])
+        for o in upcoming
+        if o.status == OccurrenceStatus.SCHEDULED
+    ]
     return render(
         request,
         "events/event.html",
         {
             "event": event,
-            "text": services.pick_text(texts, current_language.get()),
+            "text": text,
             "upcoming": upcoming,
             "past": past,
             "cancelled": event.status == EventStatus.CANCELLED,
+            "calendar_links": links,
+            "programme_feed": calendar_views.feed_offer(language, event.category),
+            "feeds": [*occurrence_feeds, _feed_link(language, event.category)],
         },
     )
+
+
+def _feed_link(language: str, category: Category | None = None) -> tuple[str, str]:
+    offer = calendar_views.feed_offer(language, category)
+    return offer.name, offer.https
 
 
 async def venue_page(request: Request) -> Response:

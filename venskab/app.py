@@ -21,6 +21,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import OperationalError
 
 from events import api as events_api
+from events import calendar_views
 from events import views as events_views
 from venskab import admin, settings
 from venskab.errors import Busy, DomainError, NotFound
@@ -122,6 +123,7 @@ def build_routes() -> list[Route | Mount]:
             "/{lang:lang}",
             routes=[
                 *events_views.routes,
+                *calendar_views.routes,
                 Mount("/organiser", routes=admin.routes, middleware=admin.middleware),
             ],
         ),

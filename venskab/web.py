@@ -7,9 +7,11 @@ that keep the reader's language. Nothing here decides business rules.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
+from email.utils import formatdate, parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -23,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
+from events import labels
 from venskab import i18n
 from venskab.errors import (
     Busy,
@@ -179,6 +182,8 @@ def build_environment() -> Environment:
         lang_url=lang_url,
         switch_language_url=switch_language_url,
         current_language=i18n.current_language.get,
+        CATEGORY_NAMES=labels.CATEGORY_NAMES,
+        AUDIENCE_NAMES=labels.AUDIENCE_NAMES,
     )
     return env
 
@@ -244,6 +249,68 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
     return render(
         request, "error.html", {"status": status, "message": message}, status, headers=headers
     )
+
+
+# ---------------------------------------------------------------- conditional responses
+
+
+def entity_tag(body: bytes) -> str:
+    """A strong ETag: the hash of the exact bytes, the same in every process."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def validated_response(
+    body: bytes, media_type: str, last_modified: datetime | None, headers: dict[str, str]
+) -> Response:
+    """A response that polling clients can revalidate: ETag, Last-Modified, no-cache (clients
+    ask every time, and get 304 while nothing changed)."""
+    validators = {"ETag": entity_tag(body), "Cache-Control": "no-cache"}
+    if last_modified is not None:
+        validators["Last-Modified"] = formatdate(last_modified.timestamp(), usegmt=True)
+    return Response(body, media_type=media_type, headers={**validators, **headers})
+
+
+def _unquoted_tags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+
+
+def is_not_modified(request: Request, response: Response) -> bool:
+    """RFC 9110 §13.1: If-None-Match wins (weak comparison); If-Modified-Since only without
+    it, and only for exact-second timestamps no earlier than Last-Modified."""
+    etag = response.headers.get("etag")
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = _unquoted_tags(if_none_match)
+        return etag is not None and ("*" in tags or etag.removeprefix("W/") in tags)
+    since, modified = (
+        request.headers.get("if-modified-since"),
+        response.headers.get("last-modified"),
+    )
+    if not since or not modified:
+        return False
+    try:
+        return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date: send the full response
+
+
+def conditional(
+    view: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    """Answer 304 Not Modified when the client's copy is current."""
+
+    async def conditional_view(request: Request) -> Response:
+        response = await view(request)
+        if response.status_code == 200 and is_not_modified(request, response):
+            keep = ("etag", "last-modified", "cache-control")
+            return Response(
+                status_code=304, headers={k: v for k, v in response.headers.items() if k in keep}
+            )
+        return response
+
+    conditional_view.__name__ = view.__name__
+    conditional_view.__doc__ = view.__doc__
+    return conditional_view
 
 
 # ---------------------------------------------------------------- page cache

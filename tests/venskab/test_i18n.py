@@ -26,7 +26,7 @@ METHODS = [
     ("templates/**.html", "jinja2"),
 ]
 # Words that are the same in every language (names, codes).
-SAME_EVERYWHERE = {"Venskab", "Email", "E-mail", "API", "OK"}
+SAME_EVERYWHERE = {"Venskab", "Email", "E-mail", "API", "OK", "Outlook", "Thunderbird", "Google"}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s|%s|%d|\{\{ ?\w+ ?\}\}")
 
 
