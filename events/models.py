@@ -129,6 +129,9 @@ class Occurrence(Model):
     registration_closes_at = fields.DatetimeField(null=True)
     max_seats_per_registration = fields.IntField(default=4, db_default=4)
     waitlist_enabled = fields.BooleanField(default=True, db_default=True)
+    # A party promoted from the waitlist must confirm within this many hours (0: it is
+    # confirmed at once).
+    offer_hours = fields.IntField(default=24, db_default=24)
     status = fields.CharEnumField(
         OccurrenceStatus, max_length=12, default=OccurrenceStatus.SCHEDULED
     )

@@ -39,6 +39,10 @@ SESSION_MAX_AGE: int = config("SESSION_MAX_AGE", cast=int, default=12 * 3600)
 LOGIN_MAX_FAILURES: int = config("LOGIN_MAX_FAILURES", cast=int, default=5)
 LOGIN_WINDOW_SECONDS: int = config("LOGIN_WINDOW_SECONDS", cast=int, default=15 * 60)
 
+# The capacity lock (booking/capacity.py). Only the race tests' control twin turns it off, to
+# prove those tests can fail; production refuses to start without it.
+CAPACITY_LOCK: bool = config("VENSKAB_CAPACITY_LOCK", cast=bool, default=True)
+
 SMTP_URL: str = config("SMTP_URL", default="")
 MAIL_FROM: str = config("MAIL_FROM", default="Venskab <noreply@venskab.example>")
 STRIPE_SECRET_KEY: str = config("STRIPE_SECRET_KEY", default="")
@@ -61,8 +65,7 @@ def _db_url_with_defaults(url: str) -> str:
     return url
 
 
-# booking.models joins with the registrations issue.
-MODEL_MODULES = ["venskab.models", "events.models"]
+MODEL_MODULES = ["venskab.models", "events.models", "booking.models"]
 
 TORTOISE_ORM: dict = {
     "connections": {"default": _db_url_with_defaults(DATABASE_URL)},
@@ -83,6 +86,8 @@ def production_problems() -> list[str]:
     problems = []
     if str(SECRET_KEY) == DEV_SECRET_KEY or len(str(SECRET_KEY)) < 32:
         problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
+    if not CAPACITY_LOCK:
+        problems.append("VENSKAB_CAPACITY_LOCK must not be turned off")
     host = urlsplit(BASE_URL).hostname or ""
     if host in ("", "127.0.0.1", "localhost") or not BASE_URL.startswith("https://"):
         problems.append("BASE_URL must be the public https:// address of the site")
