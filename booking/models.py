@@ -58,7 +58,7 @@ class Registration(Model):
 
     class Meta:
         table = "registration"
-        indexes = (("occurrence", "status"),)
+        indexes = (("occurrence_id", "status"),)
 
     def __str__(self) -> str:
         return f"registration {self.id}"

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('checked_in_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('reminder_sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'registration', 'app': 'venskab', 'indexes': [Index(fields=['occurrence', 'status'])], 'pk_attr': 'id', 'table_description': "A party's registration for one occurrence (seats, not single tickets)."},
+            options={'table': 'registration', 'app': 'venskab', 'indexes': [Index(fields=['occurrence_id', 'status'])], 'pk_attr': 'id', 'table_description': "A party's registration for one occurrence (seats, not single tickets)."},
             bases=['Model'],
         ),
         ops.AddField(

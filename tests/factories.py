@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from datetime import datetime, timedelta
 
 from tortoise import timezone
 
+from booking.registrations import RegistrationForm
 from events.models import (
     Audience,
     Category,
@@ -87,3 +89,17 @@ async def make_organiser(*, role: Role = Role.ORGANISER, **values) -> Organiser:
     n = next(_numbers)
     defaults = {"email": f"organiser{n}@venskab.example", "name": f"Organiser {n}"}
     return await Organiser.create(role=role, password_hash=_password_hash, **{**defaults, **values})
+
+
+def registration_form(**values) -> RegistrationForm:
+    """A valid registration form; name the fields a test is about."""
+    n = next(_numbers)
+    defaults = {
+        "name": f"Олена Коваленко {n}",
+        "email": f"family{n}@example.org",
+        "seats": 1,
+        "consent": True,
+        "language": "uk",
+        "idempotency_key": secrets.token_urlsafe(24),
+    }
+    return RegistrationForm(**{**defaults, **values})

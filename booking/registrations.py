@@ -1,0 +1,237 @@
+"""Registering, confirming an offer, cancelling, and changing capacity: one locked
+transaction each (booking/capacity.py), with the waitlist promoted in the same transaction
+that freed the seats and the messages written to the outbox in it too.
+
+Links carry a token derived from a random nonce under SECRET_KEY (HMAC-SHA256): a copy of the
+database alone opens no registration, and "resend my links" can send the same links again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+
+from booking import capacity, waitlist
+from booking.models import Registration, RegistrationStatus
+from events.models import EventStatus, Occurrence, OccurrenceStatus
+from venskab import settings
+from venskab.errors import Conflict, Invalid, NotFound
+from venskab.i18n import N_
+
+NEWCOMER = "newcomer"
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+# ---------------------------------------------------------------- links
+
+
+def _mac(purpose: str, registration: Registration) -> str:
+    message = f"{purpose}:{registration.id}:{registration.token_nonce}".encode()
+    digest = hmac.new(str(settings.SECRET_KEY).encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]  # 192 bits
+
+
+def manage_token(registration: Registration) -> str:
+    return f"{registration.id}-{_mac('manage', registration)}"
+
+
+def checkin_token(registration: Registration) -> str:
+    return f"{registration.id}-{_mac('checkin', registration)}"
+
+
+async def _by_token(token: str, purpose: str) -> Registration:
+    registration_id, _, mac = token.partition("-")
+    if not registration_id.isdigit() or len(registration_id) > 9 or len(mac) != 32:
+        raise NotFound(N_("This link is not valid. Ask for your links again by email."))
+    registration = await Registration.get_or_none(id=int(registration_id))
+    if registration is None or not hmac.compare_digest(mac, _mac(purpose, registration)):
+        raise NotFound(N_("This link is not valid. Ask for your links again by email."))
+    return registration
+
+
+async def by_manage_token(token: str) -> Registration:
+    return await _by_token(token, "manage")
+
+
+async def by_checkin_token(token: str) -> Registration:
+    return await _by_token(token, "checkin")
+
+
+# ---------------------------------------------------------------- registering
+
+
+@dataclass(frozen=True)
+class RegistrationForm:
+    """What a registrant submits (already stripped of surrounding white space)."""
+
+    name: str
+    email: str
+    seats: int
+    consent: bool
+    language: str
+    idempotency_key: str
+    phone: str = ""
+    accessibility_needs: str = ""
+
+
+def validate(form: RegistrationForm, occurrence: Occurrence) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not form.name or len(form.name) > 200:
+        errors["name"] = N_("Enter your name.")
+    if not EMAIL_PATTERN.match(form.email) or len(form.email) > 254:
+        errors["email"] = N_("Enter an email address like name@example.com.")
+    if form.phone and not PHONE_PATTERN.match(form.phone):
+        errors["phone"] = N_("Enter a phone number with digits only, e.g. +45 12 34 56 78.")
+    if not 1 <= form.seats <= occurrence.max_seats_per_registration:
+        errors["seats"] = N_("Choose a number of places from the list.")
+    if len(form.accessibility_needs) > 1000:
+        errors["accessibility_needs"] = N_("This is too long. Please shorten it.")
+    if not form.consent:
+        errors["consent"] = N_("Please agree to the privacy notice to register.")
+    if not KEY_PATTERN.match(form.idempotency_key):
+        errors[""] = N_("This form has expired. Please reload the page and try again.")
+    return errors
+
+
+def check_open(occurrence: Occurrence, now: datetime) -> None:
+    """Refuse registration for what cannot take it now."""
+    if occurrence.event.status != EventStatus.PUBLISHED:
+        raise NotFound(N_("We could not find that event."))
+    if occurrence.status == OccurrenceStatus.CANCELLED:
+        raise Conflict(N_("This date has been cancelled."))
+    if occurrence.capacity is None:
+        raise Conflict(N_("This is a drop-in event: no registration is needed."))
+    if occurrence.ends_at <= now:
+        raise Conflict(N_("This date is over."))
+    if occurrence.registration_opens_at and now < occurrence.registration_opens_at:
+        raise Conflict(N_("Registration has not opened yet."))
+    if occurrence.registration_closes_at and now >= occurrence.registration_closes_at:
+        raise Conflict(N_("Registration has closed."))
+    if price_of(occurrence) > 0 and not settings.STRIPE_SECRET_KEY:
+        raise Conflict(N_("Online payment is not set up yet for this event. Please contact us."))
+
+
+def price_of(occurrence: Occurrence) -> int:
+    """Øre per seat: a camp session's own fee, else the event's price."""
+    if occurrence.fee_ore is not None:
+        return occurrence.fee_ore
+    return occurrence.event.price_ore
+
+
+@dataclass
+class Outcome:
+    """A registration and who else the same transaction promoted from the waitlist."""
+
+    registration: Registration
+    promoted: list[Registration]
+    repeated: bool = False  # the same form was submitted before: nothing new was written
+
+
+async def register(occurrence_id: int, form: RegistrationForm, now: datetime) -> Outcome:
+    """Confirm at once when seats are free (by the waitlist rule), else join the waitlist,
+    else refuse as full. The same idempotency key always gives the same registration."""
+    try:
+        async with capacity.locked([occurrence_id]) as (occurrence,):
+            existing = await Registration.get_or_none(idempotency_key=form.idempotency_key)
+            if existing is not None:
+                return Outcome(existing, [], repeated=True)
+            check_open(occurrence, now)
+            errors = validate(form, occurrence)
+            if errors:
+                raise Invalid(errors)
+            return await _place(occurrence, form, now)
+    except IntegrityError:
+        # The same key raced in through another occurrence's lock: the first one stands.
+        existing = await Registration.get_or_none(idempotency_key=form.idempotency_key)
+        if existing is None:
+            raise
+        return Outcome(existing, [], repeated=True)
+
+
+async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> Outcome:
+    promoted = await waitlist.promote(occurrence, now)
+    queue = await waitlist.queue_of(occurrence)
+    seats = await capacity.availability(occurrence, now)
+    newcomer = waitlist.Party(NEWCOMER, form.seats)
+    decision = waitlist.choose(seats.free, [*waitlist.parties(queue), newcomer])
+    await waitlist.record_passes(queue, decision)
+    if NEWCOMER in decision.admitted:
+        status = RegistrationStatus.CONFIRMED
+    elif occurrence.waitlist_enabled:
+        status = RegistrationStatus.WAITLISTED
+    else:
+        raise Conflict(N_("Sorry, this date is full."))
+    registration = await Registration.create(
+        occurrence=occurrence,
+        status=status,
+        seats=form.seats,
+        name=form.name,
+        email=form.email.lower(),
+        phone=form.phone,
+        accessibility_needs=form.accessibility_needs,
+        language=form.language,
+        idempotency_key=form.idempotency_key,
+        token_nonce=secrets.token_hex(16),
+        created_at=now,
+        confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
+        queued_at=now if status == RegistrationStatus.WAITLISTED else None,
+    )
+    return Outcome(registration, promoted)
+
+
+# ---------------------------------------------------------------- changing
+
+
+async def confirm_offer(registration: Registration, now: datetime) -> Registration:
+    """A party promoted from the waitlist takes its seats, before the offer expires."""
+    async with capacity.locked([registration.occurrence_id]):  # type: ignore[attr-defined]
+        current = await Registration.get(id=registration.id)
+        if current.status == RegistrationStatus.CONFIRMED:
+            return current
+        if current.status != RegistrationStatus.OFFERED or (
+            current.expires_at is not None and current.expires_at <= now
+        ):
+            raise Conflict(N_("This offer has expired. Your place went to the next on the list."))
+        current.status = RegistrationStatus.CONFIRMED
+        current.confirmed_at = now
+        current.expires_at = None
+        await current.save(update_fields=["status", "confirmed_at", "expires_at"])
+        return current
+
+
+async def cancel(registration: Registration, now: datetime) -> Outcome:
+    """Cancel a registration (by its holder or an organiser): its seats go to the waitlist
+    in the same transaction."""
+    async with capacity.locked([registration.occurrence_id]) as (occurrence,):  # type: ignore[attr-defined]
+        current = await Registration.get(id=registration.id)
+        if current.status in (RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED):
+            return Outcome(current, [], repeated=True)
+        current.status = RegistrationStatus.CANCELLED
+        current.cancelled_at = now
+        current.expires_at = None
+        await current.save(update_fields=["status", "cancelled_at", "expires_at"])
+        promoted = await waitlist.promote(occurrence, now)
+        return Outcome(current, promoted)
+
+
+async def set_capacity(occurrence_id: int, new_capacity: int, now: datetime) -> list[Registration]:
+    """Raise capacity (the waitlist is promoted) or lower it, never below the seats taken."""
+    async with capacity.locked([occurrence_id]) as (occurrence,):
+        if occurrence.capacity is None:
+            raise Conflict(N_("This is a drop-in event: no registration is needed."))
+        seats = await capacity.availability(occurrence, now)
+        if new_capacity < seats.taken:
+            raise Invalid({"capacity": N_("The capacity cannot be lower than the places taken.")})
+        occurrence.capacity = new_capacity
+        occurrence.sequence += 1
+        await occurrence.save(update_fields=["capacity", "sequence", "updated_at"])
+        return await waitlist.promote(occurrence, now)
