@@ -74,3 +74,40 @@ class AuditEntry(Model):
 
     class Meta:
         table = "audit_entry"
+
+
+class OutboxMessage(Model):
+    """An email in the outbox, waiting to be sent or sent (venskab/mail.py).
+
+    Written in the transaction of the change that caused it, sent afterwards by the worker.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    to_address = fields.CharField(max_length=254)
+    language = fields.CharField(max_length=2)
+    template = fields.CharField(max_length=100)  # e.g. "booking/confirmed"
+    subject = fields.TextField()
+    text_body = fields.TextField()
+    html_body = fields.TextField()
+    # [{"filename", "content_type", "data_b64"}]: the message is complete without other rows.
+    attachments = fields.JSONField(default=list)
+    # "reminder-<registration id>": a second enqueue with the same key adds nothing.
+    dedupe_key = fields.CharField(max_length=200, unique=True, null=True)
+    created_at = fields.DatetimeField()
+    send_after = fields.DatetimeField(null=True)
+    attempts = fields.IntField(default=0, db_default=0)
+    next_attempt_at = fields.DatetimeField()
+    # A worker's lease: while claimed_until is ahead, no other worker takes the message.
+    claimed_until = fields.DatetimeField(null=True)
+    claimed_by = fields.CharField(max_length=100, default="", db_default="")
+    sent_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
+    failed_at = fields.DatetimeField(null=True)  # given up after the last retry
+
+    class Meta:
+        table = "outbox_message"
+        # The worker's question: unsent, not given up, due.
+        indexes = (("sent_at", "failed_at", "next_attempt_at"),)
+
+    def __str__(self) -> str:
+        return f"outbox message {self.id} ({self.template} to {self.to_address})"

@@ -1,7 +1,8 @@
-"""The `worker` process: background jobs (outbox, reminders, retention) run here.
+"""The `worker` process: background jobs (outbox now, reminders and retention later).
 
-Until the registrations issue gives it work it only keeps time: it starts, logs that it is
-idle, and stops cleanly on SIGTERM or SIGINT (what Procfile-based platforms send).
+Each job is a coroutine taking `now` (DESIGN.md, habit 1: tests pin the clock), run every
+`interval` seconds. A failing job is logged and runs again next time. The worker stops cleanly
+on SIGTERM or SIGINT (what Procfile-based platforms send), after the job in progress.
 """
 
 from __future__ import annotations
@@ -11,28 +12,56 @@ import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from tortoise import timezone
+
+from venskab import delivery, mail, settings
 
 log = logging.getLogger("venskab.worker")
 
-Job = Callable[[], Awaitable[None]]
-JOBS: list[tuple[str, float, Job]] = []  # (name, interval in seconds, job)
+Job = Callable[[datetime], Awaitable[None]]
+# A full batch may mean more is waiting: send up to this many batches in one turn, then let
+# the other jobs have theirs.
+OUTBOX_ROUNDS = 10
 
 
-async def run(stop: asyncio.Event, jobs: list[tuple[str, float, Job]] = JOBS) -> None:
-    """Run each job every `interval` seconds until `stop` is set."""
+async def send_outbox(now: datetime) -> None:
+    """Send the mail that is due (venskab/mail.py)."""
+    for _ in range(OUTBOX_ROUNDS):
+        if await mail.send_due(now, limit=mail.BATCH) < mail.BATCH:
+            return
+
+
+JOBS: list[tuple[str, float, Job]] = [  # (name, interval in seconds, job)
+    ("outbox", 2.0, send_outbox),
+]
+
+
+async def run(
+    stop: asyncio.Event,
+    jobs: list[tuple[str, float, Job]] = JOBS,
+    *,
+    clock: Callable[[], datetime] = timezone.now,
+) -> None:
+    """Run each job every `interval` seconds until `stop` is set; jobs get `clock()`."""
     next_run = dict.fromkeys((name for name, _, _ in jobs), 0.0)
     loop = asyncio.get_running_loop()
-    log.info("worker started with %d job(s)", len(jobs))
+    log.info("worker started with %d job(s): %s", len(jobs), ", ".join(next_run))
     while not stop.is_set():
         for name, interval, job in jobs:
+            if stop.is_set():
+                break
             if loop.time() >= next_run[name]:
                 try:
-                    await job()
+                    await job(clock())
                 except Exception:
                     log.exception("job %s failed; it runs again next time", name)
                 next_run[name] = loop.time() + interval
+        # Sleep until the next job is due, waking at once on stop.
+        wait = min(next_run.values(), default=loop.time() + 1.0) - loop.time()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
+            await asyncio.wait_for(stop.wait(), timeout=min(max(wait, 0.01), 1.0))
     log.info("worker stopped")
 
 
@@ -43,5 +72,11 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    try:
+        log.info("%s", delivery.describe())
+    except ValueError as error:  # a malformed SMTP_URL: say so, rather than retry forever
+        raise SystemExit(f"error: {error}") from error
+    if settings.PRODUCTION and not settings.SMTP_URL:
+        log.error("SMTP_URL is not set: mail is written to a folder and never reaches anyone")
     async with database():
         await run(stop)

@@ -1,0 +1,338 @@
+"""The outbox: mail is written in the caller's transaction and sent afterwards by the worker.
+
+`enqueue()` renders a message in the registrant's language and stores it as a row, so the
+message exists exactly when the change that caused it commits: a registration that rolls back
+sends nothing, and nothing is lost when the mail server is down. `send_due()` (the worker's
+`outbox` job) claims due rows and hands them to venskab/delivery.py (SMTP, or without
+SMTP_URL a folder), retrying with backoff.
+
+Delivery is at least once: a worker that dies between handing a message to the server and
+marking it sent sends it again when its claim runs out. The Message-ID is derived from the row
+id, so such a duplicate carries the same Message-ID as the first copy. See docs/messages.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import os
+import random
+import re
+import secrets
+import socket
+import textwrap
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Any
+from urllib.parse import urlsplit
+
+from tortoise import timezone
+from tortoise.connection import get_connection
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from venskab import delivery, i18n, settings, web
+from venskab.models import OutboxMessage
+
+log = logging.getLogger("venskab.mail")
+
+# Tuning that would move to venskab/settings.py as environment variables if it ever needs to
+# differ between installations (settings.py is edited elsewhere, so these live here for now).
+# Retries wait 30 s, 1, 2, 4, ... 32 min, then an hour each (±20 %): the 30th attempt comes
+# about a day after the first. After it the message is marked failed and logged.
+MAX_ATTEMPTS = 30
+FIRST_RETRY_SECONDS = 30
+MAX_RETRY_SECONDS = 3600
+# A worker's claim on the messages it took. It stops sending a batch at half of it, so a slow
+# server never lets a second worker take (and send) a message the first is still sending:
+# the other half outlasts one message's SMTP exchange even when every step nears its timeout.
+# A worker that dies leaves its messages for this long.
+CLAIM_SECONDS = 600
+BATCH = 50
+
+_text_environment = web.environment.overlay(autoescape=False)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # e.g. "text/calendar; method=PUBLISH; charset=utf-8"
+    data: bytes
+
+
+# ---------------------------------------------------------------- enqueue
+
+
+async def enqueue(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
+    send_after: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Render templates/mail/{template}.subject.txt, .txt and .html in `language` and store
+    the message in the outbox, inside the caller's transaction (it only writes a row).
+
+    A second enqueue with the same dedupe_key is a no-op returning None (a reminder is sent
+    once). send_after delays the message (it is never sent before then).
+    """
+    _check_address(to)
+    if dedupe_key is not None and await OutboxMessage.exists(dedupe_key=dedupe_key):
+        return None
+    attached = [attachment.filename for attachment in attachments]
+    subject, text, html = render(template, language, {**context, "attached": attached})
+    now = timezone.now()
+    try:
+        # A savepoint inside the caller's transaction: a concurrent twin with the same key
+        # (a unique violation) must not abort the change that caused the message.
+        async with in_transaction():
+            return await OutboxMessage.create(
+                to_address=to,
+                language=language,
+                template=template,
+                subject=subject,
+                text_body=text,
+                html_body=html,
+                attachments=[_stored(attachment) for attachment in attachments],
+                dedupe_key=dedupe_key,
+                created_at=now,
+                send_after=send_after,
+                next_attempt_at=max(now, send_after) if send_after else now,
+            )
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return None
+
+
+def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of a mail template, rendered in `language` (gettext and
+    the date and money filters follow the language while rendering)."""
+    if language not in settings.LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    token = i18n.current_language.set(language)
+    try:
+        values = {
+            "lang": language,
+            "base_url": settings.BASE_URL,
+            "site_url": f"{settings.BASE_URL}/{language}/",
+            **context,
+        }
+        subject = _text_environment.get_template(f"mail/{template}.subject.txt").render(values)
+        values["subject"] = " ".join(subject.split())  # one line, whatever the template did
+        text = _text_environment.get_template(f"mail/{template}.txt").render(values)
+        html = web.environment.get_template(f"mail/{template}.html").render(values)
+    finally:
+        i18n.current_language.reset(token)
+    return values["subject"], tidy_text(text), html
+
+
+def tidy_text(text: str) -> str:
+    """Plain text that reads well in any client: no runs of blank lines, no trailing spaces,
+    lines wrapped at 76 characters (never inside a link)."""
+    lines = []
+    for line in text.splitlines():
+        line = line if line == "-- " else line.rstrip()  # "-- " is the signature separator
+        if len(line) <= 76:
+            lines.append(line)
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.extend(
+            textwrap.wrap(
+                line,
+                width=76,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+def _check_address(to: str) -> None:
+    """One plain address: a line break here would let text into the message headers."""
+    if "\n" in to or "\r" in to or "@" not in parseaddr(to)[1]:
+        raise ValueError(f"not an email address: {to!r}")
+
+
+def _stored(attachment: Attachment) -> dict[str, str]:
+    return {
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "data_b64": base64.b64encode(attachment.data).decode("ascii"),
+    }
+
+
+# ---------------------------------------------------------------- the MIME message
+
+
+def message_id(outbox_id: int) -> str:
+    """Stable per outbox row, so a copy sent twice after a crash is recognisable."""
+    host = urlsplit(settings.BASE_URL).hostname or "venskab.invalid"
+    return f"<outbox-{outbox_id}@{host}>"
+
+
+def build_mime(message: OutboxMessage) -> EmailMessage:
+    """The full message: text and HTML alternatives, then the attachments, all UTF-8."""
+    mime = EmailMessage(policy=policy.SMTP)
+    mime["From"] = settings.MAIL_FROM
+    mime["To"] = message.to_address
+    mime["Subject"] = message.subject
+    mime["Date"] = format_datetime(message.created_at)
+    mime["Message-ID"] = message_id(message.id)
+    # RFC 3834: machine-sent, so out-of-office robots do not answer it.
+    mime["Auto-Submitted"] = "auto-generated"
+    mime.set_content(message.text_body, charset="utf-8")
+    mime.add_alternative(message.html_body, subtype="html", charset="utf-8")
+    for stored in message.attachments:
+        content_type = policy.default.header_factory("Content-Type", stored["content_type"])
+        mime.add_attachment(
+            base64.b64decode(stored["data_b64"]),
+            maintype=content_type.maintype,
+            subtype=content_type.subtype,
+            filename=stored["filename"],
+            params=dict(content_type.params),
+        )
+    # Last: set_content() and add_attachment() move or drop Content-* headers set before.
+    mime["Content-Language"] = message.language
+    return mime
+
+
+# ---------------------------------------------------------------- sending
+
+
+async def send_due(now: datetime, *, limit: int = BATCH) -> int:
+    """Claim up to `limit` due messages and send them; returns how many were sent.
+
+    A message is claimed by one worker at a time (see _claim), sent, then marked sent. A
+    failure is recorded and the message waits for its next attempt.
+    """
+    ids = await _claim(now, limit, _worker_name())
+    if not ids:
+        return 0
+    messages = await OutboxMessage.filter(id__in=ids).order_by("id")
+    deadline = time.monotonic() + CLAIM_SECONDS / 2
+    sent = 0
+    async with delivery.transport() as deliver:
+        for index, message in enumerate(messages):
+            if time.monotonic() > deadline:
+                await _release(messages[index:])
+                break
+            try:
+                await deliver(message, build_mime(message))
+            except delivery.ServerUnavailable as error:
+                for waiting in messages[index:]:
+                    await _record_failure(waiting, now, error)
+                break
+            except Exception as error:  # every failure is recorded and retried
+                await _record_failure(message, now, error)
+            else:
+                await OutboxMessage.filter(id=message.id).update(sent_at=now, claimed_until=None)
+                sent += 1
+    return sent
+
+
+_CLAIM_SQL = """
+UPDATE "outbox_message" SET "claimed_until" = $3, "claimed_by" = $4
+WHERE "id" IN (
+    SELECT "id" FROM "outbox_message"
+    WHERE "sent_at" IS NULL AND "failed_at" IS NULL AND "next_attempt_at" <= $1
+      AND ("claimed_until" IS NULL OR "claimed_until" < $1)
+    ORDER BY "id" LIMIT $2
+    FOR UPDATE SKIP LOCKED)
+RETURNING "id"
+"""
+
+
+def _due(now: datetime) -> Q:
+    return Q(sent_at=None, failed_at=None, next_attempt_at__lte=now) & (
+        Q(claimed_until=None) | Q(claimed_until__lt=now)
+    )
+
+
+async def _claim(now: datetime, limit: int, worker: str) -> list[int]:
+    """Take due messages for this worker until now + CLAIM_SECONDS.
+
+    PostgreSQL: one statement with FOR UPDATE SKIP LOCKED, so any number of workers each
+    take different messages without waiting on each other. SQLite: read and mark in one
+    transaction. Tortoise runs one SQLite transaction at a time per process, which is enough
+    for the single worker a SQLite installation runs (docs/messages.md).
+    """
+    until = now + timedelta(seconds=CLAIM_SECONDS)
+    connection = get_connection("default")
+    if connection.capabilities.dialect == "postgres":
+        rows = await connection.execute_query_dict(_CLAIM_SQL, [now, limit, until, worker])
+        return sorted(row["id"] for row in rows)
+    async with in_transaction():
+        ids = (
+            await OutboxMessage.filter(_due(now))
+            .order_by("id")
+            .limit(limit)
+            .values_list("id", flat=True)
+        )
+        if not ids:
+            return []
+        await OutboxMessage.filter(_due(now), id__in=ids).update(
+            claimed_until=until, claimed_by=worker
+        )
+        return sorted(await OutboxMessage.filter(claimed_by=worker).values_list("id", flat=True))
+
+
+async def _release(messages: Sequence[OutboxMessage]) -> None:
+    """Give back what this worker will not send now, so the next round takes it at once."""
+    ids = [message.id for message in messages]
+    await OutboxMessage.filter(id__in=ids, sent_at=None).update(claimed_until=None)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt: 30 s, 1 min, 2 min, ... capped at an
+    hour, with ±20 % jitter so messages that failed together do not retry together."""
+    seconds = min(FIRST_RETRY_SECONDS * 2 ** min(attempts - 1, 20), MAX_RETRY_SECONDS)
+    return timedelta(seconds=min(seconds * random.uniform(0.8, 1.2), MAX_RETRY_SECONDS))
+
+
+async def _record_failure(message: OutboxMessage, now: datetime, error: Exception) -> None:
+    attempts = message.attempts + 1
+    reason = f"{type(error).__name__}: {error}"[:2000]
+    changes: dict[str, Any] = {"attempts": attempts, "last_error": reason, "claimed_until": None}
+    if attempts >= MAX_ATTEMPTS or delivery.is_permanent(error):
+        changes["failed_at"] = now
+        # The row says to whom: logs keep no addresses.
+        log.error(
+            "mail %s (%s) failed for good after %d attempt(s): %s",
+            message.id,
+            message.template,
+            attempts,
+            reason,
+        )
+    else:
+        changes["next_attempt_at"] = now + retry_delay(attempts)
+        log.warning(
+            "mail %s (%s) not sent, attempt %d, next at %s: %s",
+            message.id,
+            message.template,
+            attempts,
+            changes["next_attempt_at"],
+            reason,
+        )
+    await OutboxMessage.filter(id=message.id).update(**changes)
+
+
+def _worker_name() -> str:
+    """Unique per send_due call: two calls in one process must not share claims."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+async def delete_sent_before(cutoff: datetime) -> int:
+    """Forget messages sent or given up before `cutoff`: they hold names and addresses
+    (for the retention job)."""
+    return await OutboxMessage.filter(Q(sent_at__lt=cutoff) | Q(failed_at__lt=cutoff)).delete()
