@@ -38,7 +38,7 @@ def _in_feed(now: datetime) -> Q:
         ends_at__gt=since
     )
     cancelled = Q(status=OccurrenceStatus.CANCELLED, cancelled_at__gt=since)
-    withdrawn = Q(event__status__in=WITHDRAWN, event__updated_at__gt=since)
+    withdrawn = Q(event__status__in=WITHDRAWN, event__withdrawn_at__gt=since, ends_at__gt=since)
     # Only events that were ever public: a draft's dates never reached anyone's calendar.
     return Q(event__published_at__isnull=False) & (live | cancelled | withdrawn)
 
@@ -126,10 +126,8 @@ async def feeds_last_modified(now: datetime) -> datetime | None:
         _plus(await _latest(Occurrence.filter(cancelled_at__lte=since), "cancelled_at")),
         _plus(
             await _latest(
-                Event.filter(
-                    status__in=WITHDRAWN, published_at__isnull=False, updated_at__lte=since
-                ),
-                "updated_at",
+                Event.filter(status__in=WITHDRAWN, withdrawn_at__lte=since),
+                "withdrawn_at",
             )
         ),
     ]

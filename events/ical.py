@@ -75,17 +75,25 @@ def build_calendar(entries: Iterable[CalendarEntry], info: CalendarInfo) -> byte
     return calendar.to_ical()
 
 
+def _plain(value: str) -> str:
+    """Header words without TEXT specials: clients do not unescape X-WR-CALNAME/CALDESC, so
+    they must not need escaping (a comma or semicolon becomes a dash, a newline a space)."""
+    value = " ".join(value.split())
+    return value.replace("\\", "/").replace(";", " –").replace(",", " –")
+
+
 def _calendar(info: CalendarInfo) -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("name", info.name)
-    calendar.add("x-wr-calname", info.name)
-    if info.description:
-        calendar.add("description", info.description)
-        calendar.add("x-wr-caldesc", info.description)
+    name, description = _plain(info.name), _plain(info.description)
+    calendar.add("name", name)
+    calendar.add("x-wr-calname", name)
+    if description:
+        calendar.add("description", description)
+        calendar.add("x-wr-caldesc", description)
     calendar.add("x-wr-timezone", TZID)
     if info.url:
         calendar.add("url", info.url)

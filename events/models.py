@@ -80,6 +80,9 @@ class Event(Model):
     # Set when first published: a withdrawn event that was once public stays in calendar
     # feeds, marked cancelled, so subscribers' calendars learn of it.
     published_at = fields.DatetimeField(null=True)
+    # When a published event was cancelled or taken back to draft: its dates stay in feeds,
+    # marked cancelled, for 30 days from then (later edits must not restart that time).
+    withdrawn_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

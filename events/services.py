@@ -342,12 +342,10 @@ async def save_event(
     return event
 
 
-async def _revise_occurrences(occurrences: QuerySet[Occurrence]) -> None:
-    """What calendars show of these occurrences changed: raise SEQUENCE and LAST-MODIFIED.
-
-    (A queryset update does not touch auto_now fields, so updated_at is set here.)
-    """
-    await occurrences.update(sequence=F("sequence") + 1, updated_at=timezone.now())
+async def _revise_occurrences(occurrences: QuerySet[Occurrence], **changes: object) -> None:
+    """What calendars show of these occurrences changed: apply `changes` and raise SEQUENCE
+    and LAST-MODIFIED. (A queryset update does not touch auto_now fields: set here.)"""
+    await occurrences.update(**changes, sequence=F("sequence") + 1, updated_at=timezone.now())
 
 
 async def _save_texts(event: Event, texts: dict[str, dict[str, str]]) -> None:
@@ -369,10 +367,15 @@ async def _save_texts(event: Event, texts: dict[str, dict[str, str]]) -> None:
 async def set_event_status(event: Event, status: EventStatus) -> Event:
     """Publish, unpublish (back to draft) or cancel an event."""
     async with in_transaction():
+        now = timezone.now()
+        was_public = event.status == EventStatus.PUBLISHED
         event.status = status
-        if status == EventStatus.PUBLISHED and event.published_at is None:
-            event.published_at = timezone.now()
-        await event.save(update_fields=["status", "published_at", "updated_at"])
+        if status == EventStatus.PUBLISHED:
+            event.published_at = event.published_at or now
+            event.withdrawn_at = None
+        elif was_public:
+            event.withdrawn_at = now
+        await event.save(update_fields=["status", "published_at", "withdrawn_at", "updated_at"])
         await _revise_occurrences(Occurrence.filter(event=event))
     return event
 
@@ -457,8 +460,10 @@ async def save_occurrence(
     }
     if occurrence is None:
         return await Occurrence.create(event=event, **values)
-    occurrence.update_from_dict({**values, "sequence": occurrence.sequence + 1})
-    await occurrence.save()
+    # An update in the database, not a save of the loaded row: a concurrent edit of the event
+    # (SEQUENCE + 1) or a booking (lock_version) must not be overwritten.
+    await _revise_occurrences(Occurrence.filter(id=occurrence.id), **values)
+    await occurrence.refresh_from_db()
     return occurrence
 
 
@@ -466,10 +471,10 @@ async def cancel_occurrence(occurrence: Occurrence, now: datetime) -> Occurrence
     """Cancel an occurrence. It stays in feeds, marked cancelled, so calendars remove it."""
     if occurrence.status == OccurrenceStatus.CANCELLED:
         return occurrence
-    occurrence.status = OccurrenceStatus.CANCELLED
-    occurrence.cancelled_at = now
-    occurrence.sequence += 1
-    await occurrence.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+    await _revise_occurrences(
+        Occurrence.filter(id=occurrence.id), status=OccurrenceStatus.CANCELLED, cancelled_at=now
+    )
+    await occurrence.refresh_from_db()
     return occurrence
 
 

@@ -9,12 +9,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise import timezone
 
+from booking import capacity
 from events import calendar_views, services
 from events.models import Audience, Category, EventStatus, OccurrenceStatus
 from venskab.i18n import current_language
 from venskab.web import cached, render, when
 
 PAGE_SIZE = 40
+
+
+async def _seats_of_next(entries: list[services.ProgrammeEntry], now) -> dict:
+    """Availability of each card's next occurrence, in one query."""
+    return await capacity.availabilities([e.next_occurrence for e in entries], now)
 
 
 def _entry_view(entry: services.ProgrammeEntry, language: str) -> dict:
@@ -30,19 +36,19 @@ async def home(request: Request) -> Response:
     now = timezone.now()
     language = current_language.get()
     week = services.ProgrammeFilter(date_from=now.date(), date_to=(now + timedelta(days=6)).date())
-    this_week = [
-        _entry_view(entry, language)
+    week_entries = [
+        entry
         for entry in await services.upcoming(now, week)
         if entry.event.category != Category.CAMP
     ]
-    camp = [
-        _entry_view(entry, language)
-        for entry in await services.upcoming(now, services.ProgrammeFilter(category=Category.CAMP))
-    ]
+    camp_entries = await services.upcoming(now, services.ProgrammeFilter(category=Category.CAMP))
+    this_week = [_entry_view(entry, language) for entry in week_entries]
+    camp = [_entry_view(entry, language) for entry in camp_entries]
+    seats = await _seats_of_next(week_entries + camp_entries, now)
     return render(
         request,
         "events/home.html",
-        {"this_week": this_week, "camp": camp, "feeds": [_feed_link(language)]},
+        {"this_week": this_week, "camp": camp, "seats": seats, "feeds": [_feed_link(language)]},
     )
 
 
@@ -61,6 +67,7 @@ async def programme(request: Request) -> Response:
         "events/programme.html",
         {
             "entries": [_entry_view(entry, language) for entry in page.entries],
+            "seats": await _seats_of_next(page.entries, now),
             "total": page.total,
             "filter": chosen,
             "query": chosen.as_query(),
@@ -89,7 +96,7 @@ async def event_page(request: Request) -> Response:
     occurrence_feeds = [
         (f"{title} ({when(o)})", links[o.id]["ics"])
         for o in upcoming
-        if o.status == OccurrenceStatus.SCHEDULED
+        if o.status == OccurrenceStatus.SCHEDULED and event.status == EventStatus.PUBLISHED
     ]
     return render(
         request,
@@ -101,6 +108,7 @@ async def event_page(request: Request) -> Response:
             "past": past,
             "cancelled": event.status == EventStatus.CANCELLED,
             "calendar_links": links,
+            "seats": await capacity.availabilities(upcoming, now),
             "programme_feed": calendar_views.feed_offer(language, event.category),
             "feeds": [*occurrence_feeds, _feed_link(language, event.category)],
         },
@@ -120,7 +128,11 @@ async def venue_page(request: Request) -> Response:
     return render(
         request,
         "events/venue.html",
-        {"venue": venue, "entries": [_entry_view(entry, language) for entry in entries]},
+        {
+            "venue": venue,
+            "entries": [_entry_view(entry, language) for entry in entries],
+            "seats": await _seats_of_next(entries, now),
+        },
     )
 
 

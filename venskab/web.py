@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
@@ -266,7 +267,11 @@ def validated_response(
     ask every time, and get 304 while nothing changed)."""
     validators = {"ETag": entity_tag(body), "Cache-Control": "no-cache"}
     if last_modified is not None:
-        validators["Last-Modified"] = formatdate(last_modified.timestamp(), usegmt=True)
+        # HTTP dates have whole seconds: an edit later in the same second would carry the same
+        # date. So the date is rounded up, and only sent once that second is over.
+        second = math.ceil(last_modified.timestamp())
+        if second <= time.time():
+            validators["Last-Modified"] = formatdate(second, usegmt=True)
     return Response(body, media_type=media_type, headers={**validators, **headers})
 
 

@@ -109,6 +109,7 @@ async def test_an_edit_changes_the_etag(client):
 
 async def test_if_none_match_with_the_current_etag_is_304_without_body(client):
     await make_occurrence(await publish())
+    await backdate(timezone.now() - timedelta(hours=2))
     current = await client.get(FEED)
     response = await client.get(FEED, headers={"If-None-Match": current.headers["etag"]})
     assert response.status_code == 304
@@ -140,11 +141,27 @@ async def test_if_modified_since_last_modified_is_304_until_an_edit(client):
     assert unchanged.content == b""
     assert unchanged.headers["etag"] == first.headers["etag"]
     await save_event(event_input(event, {"en": "After"}), owner_id=None, event=event)
+    # Last-Modified is sent once the edit's second is over: let two seconds pass.
+    await backdate(timezone.now() - timedelta(seconds=2))
     changed = await client.get(FEED, headers={"If-Modified-Since": last_modified})
     assert changed.status_code == 200
     assert b"SUMMARY:After" in changed.content
     new = parsedate_to_datetime(changed.headers["last-modified"])
     assert new > parsedate_to_datetime(last_modified)
+
+
+async def test_last_modified_waits_until_the_edits_second_is_over(client):
+    """HTTP dates have whole seconds: a date sent now could hide a later edit in this same
+    second from If-Modified-Since clients. The ETag covers the meantime."""
+    await make_occurrence(await publish())
+    # An edit whose second is not over yet, whatever the speed of this test.
+    await backdate(timezone.now() + timedelta(seconds=30))
+    fresh = await client.get(FEED)
+    assert "last-modified" not in fresh.headers
+    assert fresh.headers["etag"]
+    await backdate(timezone.now() - timedelta(seconds=2))
+    settled = await client.get(FEED)
+    assert parsedate_to_datetime(settled.headers["last-modified"]) <= timezone.now()
 
 
 async def test_if_none_match_takes_precedence_over_if_modified_since(client):
@@ -163,6 +180,7 @@ async def test_if_none_match_takes_precedence_over_if_modified_since(client):
 
 async def test_head_answers_with_the_get_headers_and_no_body(client):
     await make_occurrence(await publish())
+    await backdate(timezone.now() - timedelta(hours=2))
     get = await client.get(FEED)
     head = await client.head(FEED)
     assert head.status_code == 200

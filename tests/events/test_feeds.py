@@ -247,7 +247,8 @@ async def test_reassigning_a_withdrawn_event_does_not_bring_its_occurrences_back
     event = await publish()
     occurrence = await make_occurrence(event, starts_at=now + timedelta(days=90))
     await set_event_status(event, EventStatus.CANCELLED)
-    await Event.all().update(updated_at=now - timedelta(days=60))
+    sixty_days_ago = now - timedelta(days=60)
+    await Event.all().update(updated_at=sixty_days_ago, withdrawn_at=sixty_days_ago)
     assert await feed(now) == {}
     organiser = await make_organiser()
     await assign_event_owner(await Event.get(id=event.id), organiser.id)
@@ -501,7 +502,7 @@ async def test_feeds_last_modified_moves_when_a_withdrawn_event_ages_out():
     occurrence = await make_occurrence(event, starts_at=now + timedelta(days=90))
     await set_event_status(event, EventStatus.DRAFT)
     await Occurrence.all().update(updated_at=earlier)
-    await Event.all().update(updated_at=withdrawn_at)
+    await Event.all().update(updated_at=withdrawn_at, withdrawn_at=withdrawn_at)
     assert uid(occurrence) in await feed(withdrawn_at + timedelta(days=29))
     assert await feeds_last_modified(withdrawn_at + timedelta(days=29)) == earlier
     aged_out = withdrawn_at + timedelta(days=31)
