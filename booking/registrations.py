@@ -2,15 +2,10 @@
 transaction each (booking/capacity.py), with the waitlist promoted in the same transaction
 that freed the seats and the messages written to the outbox in it too.
 
-Links carry a token derived from a random nonce under SECRET_KEY (HMAC-SHA256): a copy of the
-database alone opens no registration, and "resend my links" can send the same links again.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,7 +13,7 @@ from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
-from booking import capacity, waitlist
+from booking import capacity, messages, waitlist
 from booking.models import Registration, RegistrationStatus
 from events.models import EventStatus, Occurrence, OccurrenceStatus
 from venskab import settings
@@ -29,41 +24,6 @@ NEWCOMER = "newcomer"
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-# ---------------------------------------------------------------- links
-
-
-def _mac(purpose: str, registration: Registration) -> str:
-    message = f"{purpose}:{registration.id}:{registration.token_nonce}".encode()
-    digest = hmac.new(str(settings.SECRET_KEY).encode(), message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")[:32]  # 192 bits
-
-
-def manage_token(registration: Registration) -> str:
-    return f"{registration.id}-{_mac('manage', registration)}"
-
-
-def checkin_token(registration: Registration) -> str:
-    return f"{registration.id}-{_mac('checkin', registration)}"
-
-
-async def _by_token(token: str, purpose: str) -> Registration:
-    registration_id, _, mac = token.partition("-")
-    if not registration_id.isdigit() or len(registration_id) > 9 or len(mac) != 32:
-        raise NotFound(N_("This link is not valid. Ask for your links again by email."))
-    registration = await Registration.get_or_none(id=int(registration_id))
-    if registration is None or not hmac.compare_digest(mac, _mac(purpose, registration)):
-        raise NotFound(N_("This link is not valid. Ask for your links again by email."))
-    return registration
-
-
-async def by_manage_token(token: str) -> Registration:
-    return await _by_token(token, "manage")
-
-
-async def by_checkin_token(token: str) -> Registration:
-    return await _by_token(token, "checkin")
 
 
 # ---------------------------------------------------------------- registering
@@ -148,7 +108,11 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
             errors = validate(form, occurrence)
             if errors:
                 raise Invalid(errors)
-            return await _place(occurrence, form, now)
+            outcome = await _place(occurrence, form, now)
+            position = await waitlist.position(outcome.registration)
+            await messages.registered(outcome.registration, occurrence, position)
+            await messages.promoted(outcome.promoted, occurrence)
+            return outcome
     except IntegrityError:
         # The same key raced in through another occurrence's lock: the first one stands.
         existing = await Registration.get_or_none(idempotency_key=form.idempotency_key)
@@ -193,7 +157,7 @@ async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) 
 
 async def confirm_offer(registration: Registration, now: datetime) -> Registration:
     """A party promoted from the waitlist takes its seats, before the offer expires."""
-    async with capacity.locked([registration.occurrence_id]):  # type: ignore[attr-defined]
+    async with capacity.locked([registration.occurrence_id]) as (occurrence,):  # type: ignore[attr-defined]
         current = await Registration.get(id=registration.id)
         if current.status == RegistrationStatus.CONFIRMED:
             return current
@@ -205,10 +169,13 @@ async def confirm_offer(registration: Registration, now: datetime) -> Registrati
         current.confirmed_at = now
         current.expires_at = None
         await current.save(update_fields=["status", "confirmed_at", "expires_at"])
+        await messages.registered(current, occurrence, None)
         return current
 
 
-async def cancel(registration: Registration, now: datetime) -> Outcome:
+async def cancel(
+    registration: Registration, now: datetime, *, by_organiser: bool = False, note: str = ""
+) -> Outcome:
     """Cancel a registration (by its holder or an organiser): its seats go to the waitlist
     in the same transaction."""
     async with capacity.locked([registration.occurrence_id]) as (occurrence,):  # type: ignore[attr-defined]
@@ -220,6 +187,11 @@ async def cancel(registration: Registration, now: datetime) -> Outcome:
         current.expires_at = None
         await current.save(update_fields=["status", "cancelled_at", "expires_at"])
         promoted = await waitlist.promote(occurrence, now)
+        if by_organiser:
+            await messages.cancelled_by_organiser(current, occurrence, note)
+        else:
+            await messages.cancelled_by_you(current, occurrence)
+        await messages.promoted(promoted, occurrence)
         return Outcome(current, promoted)
 
 
@@ -234,4 +206,6 @@ async def set_capacity(occurrence_id: int, new_capacity: int, now: datetime) -> 
         occurrence.capacity = new_capacity
         occurrence.sequence += 1
         await occurrence.save(update_fields=["capacity", "sequence", "updated_at"])
-        return await waitlist.promote(occurrence, now)
+        promoted = await waitlist.promote(occurrence, now)
+        await messages.promoted(promoted, occurrence)
+        return promoted

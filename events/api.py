@@ -9,6 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tortoise import timezone
 
+from booking import capacity
 from events import services
 from events.models import Audience, Category, Event, EventText, Occurrence
 from venskab.errors import Invalid, NotFound
@@ -78,8 +79,16 @@ async def get_event(request: Request) -> Response:
 
 
 async def get_occurrence(request: Request) -> Response:
+    """One occurrence with its seats counted now (not cached: people refresh it to see)."""
     occurrence = await services.public_occurrence(request.path_params["id"])
-    return _json({**occurrence_json(occurrence), "event": occurrence.event.slug})
+    seats = await capacity.availability(occurrence, timezone.now())
+    counted = {
+        "confirmed": seats.confirmed,
+        "held": seats.held,
+        "waitlisted": seats.waitlisted,
+        "available": seats.available if occurrence.capacity is not None else None,
+    }
+    return _json({**occurrence_json(occurrence), **counted, "event": occurrence.event.slug})
 
 
 async def api_error(request: Request, exc: Exception) -> Response:
@@ -124,6 +133,16 @@ _occurrence_schema = {
         "registration_opens_at": {"type": ["string", "null"], "format": "date-time"},
         "registration_closes_at": {"type": ["string", "null"], "format": "date-time"},
         "max_seats_per_registration": {"type": "integer"},
+        "confirmed": {"type": "integer", "description": "Seats confirmed (single occurrence)."},
+        "held": {
+            "type": "integer",
+            "description": "Seats held for payment or offered from the waitlist, not expired.",
+        },
+        "waitlisted": {"type": "integer", "description": "Seats asked for on the waitlist."},
+        "available": {
+            "type": ["integer", "null"],
+            "description": "Seats a newcomer can have now; null for drop-in.",
+        },
     },
 }
 _text_schema = {

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from tortoise import timezone
 
-from booking import capacity, registrations, waitlist
+from booking import capacity, tokens, waitlist
 from booking.models import Registration, RegistrationStatus
 from booking.registrations import cancel, confirm_offer, register, set_capacity
 from events.models import OccurrenceStatus
@@ -197,17 +197,17 @@ async def test_a_priced_event_without_payments_set_up_says_so():
 async def test_manage_links_open_only_their_registration():
     occurrence = await make_occurrence()
     registration = (await register(occurrence.id, registration_form(), timezone.now())).registration
-    token = registrations.manage_token(registration)
-    assert (await registrations.by_manage_token(token)).id == registration.id
+    token = tokens.manage_token(registration)
+    assert (await tokens.by_manage_token(token)).id == registration.id
     forged = token[:-1] + ("A" if token[-1] != "A" else "B")
     for bad in (
         forged,
         f"{registration.id}-x",
         "nonsense",
-        registrations.checkin_token(registration),
+        tokens.checkin_token(registration),
     ):
         with pytest.raises(NotFound):
-            await registrations.by_manage_token(bad)
+            await tokens.by_manage_token(bad)
 
 
 async def test_cancelling_twice_changes_nothing_the_second_time():

@@ -1,0 +1,118 @@
+"""Who is told what, written to the outbox inside the transaction of the change itself, so a
+message exists exactly when its change commits (venskab/mail.py sends it later).
+
+Each message is in the registrant's language and carries their manage link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from booking import tickets, tokens
+from booking.models import Registration, RegistrationStatus
+from events import feeds
+from events.ical import CalendarInfo
+from events.models import EventText, Occurrence
+from events.services import pick_text
+from venskab import i18n, mail
+from venskab.settings import BASE_URL
+
+ICS_TYPE = "text/calendar; method=PUBLISH; charset=utf-8"
+
+
+def manage_url(registration: Registration) -> str:
+    token = tokens.manage_token(registration)
+    return f"{BASE_URL}/{registration.language}/bookings/{token}"
+
+
+def checkin_url(registration: Registration) -> str:
+    token = tokens.checkin_token(registration)
+    return f"{BASE_URL}/{registration.language}/organiser/check-in/{token}"
+
+
+async def _context(registration: Registration, occurrence: Occurrence) -> dict[str, Any]:
+    texts = await EventText.filter(event_id=occurrence.event.id)
+    text = pick_text(texts, registration.language)
+    await occurrence.fetch_related("venue")
+    return {
+        "registration": registration,
+        "occurrence": occurrence,
+        "venue": occurrence.venue,
+        "event_title": text.title if text else occurrence.event.slug,
+        "manage_url": manage_url(registration),
+        "_texts": texts,
+    }
+
+
+def _attachments(registration: Registration, context: dict[str, Any]) -> list[mail.Attachment]:
+    """The .ics of the date and the check-in QR code, for confirmed registrations."""
+    occurrence: Occurrence = context["occurrence"]
+    entry = feeds.entry_for(occurrence, context["_texts"], registration.language, base_url=BASE_URL)
+    token = i18n.current_language.set(registration.language)
+    try:
+        info = CalendarInfo(
+            name=context["event_title"],
+            description="",
+            language=registration.language,
+            cancelled_prefix=i18n.gettext("Cancelled: "),
+        )
+    finally:
+        i18n.current_language.reset(token)
+    return [
+        mail.Attachment("event.ics", ICS_TYPE, tickets.registration_ics(entry, info)),
+        mail.Attachment("checkin-qr.png", "image/png", tickets.qr_png(checkin_url(registration))),
+    ]
+
+
+async def _send(registration: Registration, template: str, context: dict[str, Any], **kw: Any):
+    public = {key: value for key, value in context.items() if not key.startswith("_")}
+    await mail.enqueue(
+        to=registration.email,
+        language=registration.language,
+        template=template,
+        context=public,
+        **kw,
+    )
+
+
+async def registered(registration: Registration, occurrence: Occurrence, position: int | None):
+    """Confirmation (with .ics and QR) or 'you are on the waitlist' (with the position)."""
+    context = await _context(registration, occurrence)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        await _send(
+            registration,
+            "booking/confirmed",
+            context,
+            attachments=_attachments(registration, context),
+        )
+    else:
+        await _send(registration, "booking/waitlisted", {**context, "position": position})
+
+
+async def promoted(promoted: Sequence[Registration], occurrence: Occurrence) -> None:
+    """Parties promoted from the waitlist: an offer to confirm, or confirmed at once."""
+    for registration in promoted:
+        context = await _context(registration, occurrence)
+        if registration.status == RegistrationStatus.OFFERED:
+            await _send(
+                registration, "booking/offered", {**context, "confirm_by": registration.expires_at}
+            )
+        else:
+            await _send(
+                registration,
+                "booking/promoted_confirmed",
+                context,
+                attachments=_attachments(registration, context),
+            )
+
+
+async def cancelled_by_you(registration: Registration, occurrence: Occurrence) -> None:
+    await _send(registration, "booking/cancelled_by_you", await _context(registration, occurrence))
+
+
+async def cancelled_by_organiser(
+    registration: Registration, occurrence: Occurrence, note: str = ""
+) -> None:
+    context = await _context(registration, occurrence)
+    await _send(registration, "booking/cancelled_by_organiser", {**context, "note": note})
