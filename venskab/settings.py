@@ -88,6 +88,10 @@ def production_problems() -> list[str]:
         problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
     if not CAPACITY_LOCK:
         problems.append("VENSKAB_CAPACITY_LOCK must not be turned off")
+    if not SMTP_URL.startswith(("smtp://", "smtps://")):
+        problems.append("SMTP_URL must name the mail server (smtp://… or smtps://…)")
+    if "venskab.example" in MAIL_FROM:
+        problems.append("MAIL_FROM must be the platform's real sender address")
     host = urlsplit(BASE_URL).hostname or ""
     if host in ("", "127.0.0.1", "localhost") or not BASE_URL.startswith("https://"):
         problems.append("BASE_URL must be the public https:// address of the site")

@@ -183,7 +183,11 @@ def production(sqlite_url: str, **values: str) -> dict[str, str]:
 
 def good_production(sqlite_url: str) -> dict[str, str]:
     return production(
-        sqlite_url, SECRET_KEY=secrets.token_hex(20), BASE_URL="https://venskab.example"
+        sqlite_url,
+        SECRET_KEY=secrets.token_hex(20),
+        BASE_URL="https://venskab.example",
+        SMTP_URL="smtp://mail.kk.dk:587?starttls=1",
+        MAIL_FROM="Venskab <venskab@kk.dk>",
     )
 
 
@@ -204,6 +208,13 @@ def test_check_refuses_a_short_secret_and_a_plain_http_address(sqlite_url):
     assert result.returncode == 1
     assert "SECRET_KEY" in result.stderr
     assert "BASE_URL" in result.stderr
+
+
+def test_check_fails_in_production_without_a_mail_server(sqlite_url):
+    env = {**good_production(sqlite_url), "SMTP_URL": ""}
+    result = run("check", env=env)
+    assert result.returncode == 1
+    assert "SMTP_URL" in result.stderr
 
 
 def test_check_passes_in_production_with_a_secret_and_https_address(sqlite_url):

@@ -24,6 +24,7 @@ METHODS = [
     ("events/**.py", "python"),
     ("booking/**.py", "python"),
     ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
 ]
 # Words that are the same in every language (names, codes).
 SAME_EVERYWHERE = {"Venskab", "Email", "E-mail", "API", "OK", "Outlook", "Thunderbird", "Google"}
@@ -39,7 +40,10 @@ def _source_msgids() -> set[str]:
     messages = extract_from_dir(
         str(ROOT),
         method_map=METHODS,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        options_map={
+            "templates/**.html": {"extensions": "jinja2.ext.i18n"},
+            "templates/**.txt": {"extensions": "jinja2.ext.i18n"},
+        },
         keywords=KEYWORDS,
     )
     found = {m[0] if isinstance(m, tuple) else m for _, _, m, _, _ in messages}
