@@ -116,3 +116,15 @@ async def cancelled_by_organiser(
 ) -> None:
     context = await _context(registration, occurrence)
     await _send(registration, "booking/cancelled_by_organiser", {**context, "note": note})
+
+
+async def reminder(registration: Registration, occurrence: Occurrence) -> None:
+    """The day before, with the .ics and the check-in QR code again."""
+    context = await _context(registration, occurrence)
+    await _send(
+        registration,
+        "booking/reminder",
+        context,
+        attachments=_attachments(registration, context),
+        dedupe_key=f"reminder-{registration.id}",
+    )

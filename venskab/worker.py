@@ -33,8 +33,16 @@ async def send_outbox(now: datetime) -> None:
             return
 
 
+async def send_reminders(now: datetime) -> None:
+    """Reminders the day before (booking/reminders.py)."""
+    from booking.reminders import send_reminders as remind
+
+    await remind(now)
+
+
 JOBS: list[tuple[str, float, Job]] = [  # (name, interval in seconds, job)
     ("outbox", 2.0, send_outbox),
+    ("reminders", 300.0, send_reminders),
 ]
 
 
