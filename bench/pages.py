@@ -13,222 +13,40 @@ few seconds (PAGE_CACHE_SECONDS, 2 by default).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.client
 import json
 import os
-import platform
-import re
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-HOST = "127.0.0.1"
+if __package__ in (None, ""):  # run as a script (bench/pages.py): make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (
+    ROOT,
+    WARM_UP_SECONDS,
+    Result,
+    connections_to_every_worker,
+    fetch,
+    machine,
+    measure,
+    migrate_and_seed,
+    run_json,
+    server,
+)
+
 EVENTS = 200
 TARGET = 0.10
-WARM_UP_SECONDS = 2
 FRESHNESS_LIMIT_SECONDS = 30.0
 
 
-# ---------------------------------------------------------------- machine
-
-
-def machine() -> list[str]:
-    model = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
-    wrk_version = (wrk.stdout + wrk.stderr).splitlines()[0].split(" [")[0]
-    loop = "uvloop" if _importable("uvloop") else "asyncio"
-    http_impl = "httptools" if _importable("httptools") else "h11"
-    return [
-        f"machine: {os.cpu_count()} CPUs ({_nproc()} usable), {model}",
-        f"python:  {platform.python_version()} ({sys.executable})",
-        f"server:  uvicorn, 2 workers, loop {loop}, http {http_impl}; load: {wrk_version}",
-        f"busy:    {load_average()} (other work on the machine skews the figures)",
-    ]
-
-
-def load_average() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
-
-
-def _nproc() -> str:
-    return subprocess.run(["nproc"], capture_output=True, text=True, check=False).stdout.strip()
-
-
-def _importable(module: str) -> bool:
-    probe = subprocess.run(
-        [sys.executable, "-c", f"import {module}"], capture_output=True, check=False
-    )
-    return probe.returncode == 0
-
-
-# ---------------------------------------------------------------- database
-
-
-def run_json(args: list[str], env: dict[str, str]) -> dict:
-    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def prepare_database(env: dict[str, str]) -> dict:
-    migrate = subprocess.run(
-        [str(BIN / "venskab"), "migrate"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if migrate.returncode != 0:
-        raise SystemExit(f"venskab migrate failed:\n{migrate.stdout}{migrate.stderr}")
-    return run_json([sys.executable, "-m", "bench.seeding", "seed", str(EVENTS)], env)
-
-
-# ---------------------------------------------------------------- server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def server(env: dict[str, str], log: Path) -> Iterator[str]:
-    """uvicorn as the Procfile's web line starts it (loopback only), stopped with SIGTERM."""
-    port = free_port()
-    workers = env.get("WEB_CONCURRENCY", "2")
-    args = [
-        str(BIN / "uvicorn"),
-        "bench.reference_app:app",
-        *("--host", HOST, "--port", str(port), "--workers", workers),
-        *("--proxy-headers", "--forwarded-allow-ips", "*", "--no-server-header"),
-    ]
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    base = f"http://{HOST}:{port}"
-    try:
-        wait_until_up(base, process, log)
-        yield base
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
-def wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"uvicorn exited early:\n{log.read_text()[-3000:]}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{base}/healthz", timeout=2) as response,  # noqa: S310
-        ):
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise SystemExit(f"uvicorn did not answer /healthz within 30 s:\n{log.read_text()[-3000:]}")
-
-
-def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
-        if response.status != 200:
-            raise SystemExit(f"{url} answered {response.status}")
-        return response.read()
-
-
-# ---------------------------------------------------------------- load
-
-
-@dataclass
-class Result:
-    label: str
-    path: str
-    size: int
-    requests_per_second: float
-    p50_ms: float
-    p99_ms: float
-    problems: str
-
-
-UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def _milliseconds(text: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
-    return float(number) * UNITS_MS[unit]
-
-
-def parse_wrk(output: str) -> tuple[float, float, float, str]:
-    """requests/s, p50 and p99 (ms) from `wrk --latency`, and any errors it reported."""
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _milliseconds(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _milliseconds(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))  # type: ignore[union-attr]
-    problems = [
-        line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line
-    ]
-    return rps, p50, p99, "; ".join(problems)
-
-
-def wrk(url: str, duration: int, connections: int) -> str:
-    threads = str(min(2, connections))
-    base = ["wrk", "-t", threads, "-c", str(connections)]
-    subprocess.run([*base, "-d", f"{WARM_UP_SECONDS}s", url], capture_output=True, check=True)
-    done = subprocess.run(
-        [*base, "-d", f"{duration}s", "--latency", url], capture_output=True, text=True, check=True
-    )
-    return done.stdout
-
-
-def measure(
-    base: str, label: str, path: str, size: int, args: argparse.Namespace, raw: list[str]
-) -> Result:
-    output = wrk(base + path, args.duration, args.connections)
-    raw.append(f"--- {label} {path}\n{output}")
-    rps, p50, p99, problems = parse_wrk(output)
-    return Result(label, path, size, rps, p50, p99, problems)
+    return migrate_and_seed(env, "seed", str(EVENTS))
 
 
 # ---------------------------------------------------------------- freshness
-
-
-def connections_to_every_worker(port: int, workers: int) -> dict[int, http.client.HTTPConnection]:
-    """One keep-alive connection per worker process: a connection stays with the process that
-    accepted it, and /bench/pid says which one that is."""
-    found: dict[int, http.client.HTTPConnection] = {}
-    for _ in range(200):
-        if len(found) == workers:
-            break
-        connection = http.client.HTTPConnection(HOST, port, timeout=10)
-        connection.request("GET", "/bench/pid")
-        pid = int(connection.getresponse().read())
-        if pid in found:
-            connection.close()
-        else:
-            found[pid] = connection
-        time.sleep(0.01)
-    return found
 
 
 def freshness(base: str, env: dict[str, str], slug: str, paths: list[str]) -> tuple[float, dict]:
