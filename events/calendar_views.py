@@ -145,7 +145,11 @@ async def calendar_page(request: Request) -> Response:
 
 routes = [
     Route("/calendar", cached(calendar_page), name="calendar"),
-    Route("/calendar/{feed}.ics", conditional(cached(programme_feed)), name="feed"),
+    Route(
+        "/calendar/{feed}.ics",
+        conditional(cached(programme_feed, lambda: feeds.feeds_version(timezone.now()))),
+        name="feed",
+    ),
     Route(
         "/calendar/occurrences/{occurrence_id:id}.ics",
         conditional(cached(occurrence_ics)),

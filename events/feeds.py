@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
 
 from events.ical import CalendarEntry
 from events.models import Category, Event, EventStatus, EventText, Occurrence, OccurrenceStatus
@@ -133,6 +134,19 @@ async def feeds_last_modified(now: datetime) -> datetime | None:
     ]
     known = [moment for moment in moments if moment is not None]
     return max(known) if known else None
+
+
+async def feeds_version(now: datetime) -> tuple:
+    """Changes whenever any feed's bytes would: the last change or ageing-out moment, plus
+    the number of occurrences and the sum of their SEQUENCEs (every edit raises one, so an
+    edit is seen even if its clock lagged)."""
+    totals = (
+        await Occurrence.all()
+        .annotate(count=Count("id"), sequences=Sum("sequence"))
+        .values("count", "sequences")
+    )
+    row = totals[0] if totals else {}
+    return (await feeds_last_modified(now), row.get("count"), row.get("sequences"))
 
 
 async def _latest(query, field: str) -> datetime | None:

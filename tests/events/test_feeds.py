@@ -526,3 +526,18 @@ async def test_all_day_occurrence_is_stored_and_fed_from_first_day_to_the_day_af
     assert entry.starts_at.astimezone(CPH) == datetime(2027, 10, 20, tzinfo=CPH)
     assert entry.ends_at.astimezone(CPH) == datetime(2027, 11, 6, tzinfo=CPH)
     assert entry.ends_at.astimezone(CPH).date() == date(2027, 11, 6)
+
+
+async def test_feeds_version_moves_on_every_change_a_feed_would_show():
+    from events.feeds import feeds_version
+
+    now = timezone.now()
+    event = await publish(texts={"en": "Before"})
+    occurrence = await make_occurrence(event)
+    first = await feeds_version(now)
+    assert await feeds_version(now) == first
+    await save_event(event_input(event, {"en": "After"}), owner_id=None, event=event)
+    second = await feeds_version(now)
+    assert second != first
+    await cancel_occurrence(occurrence, now)
+    assert await feeds_version(now) != second

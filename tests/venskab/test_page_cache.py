@@ -67,3 +67,19 @@ async def test_a_failed_build_does_not_block_the_next_request():
         await cache.get_or_render("k", failing)
     builds: list[int] = []
     assert (await cache.get_or_render("k", _builder(builds))).body == b"page 1"
+
+
+async def test_an_expired_page_whose_version_did_not_move_is_kept_without_building():
+    cache, builds, version = PageCache(ttl=0.01), [], {"value": 1}
+
+    async def current_version():
+        return version["value"]
+
+    await cache.get_or_render("feed", _builder(builds), current_version)
+    await asyncio.sleep(0.02)
+    kept = await cache.get_or_render("feed", _builder(builds), current_version)
+    assert kept.body == b"page 1" and len(builds) == 1
+    version["value"] = 2
+    await asyncio.sleep(0.02)
+    rebuilt = await cache.get_or_render("feed", _builder(builds), current_version)
+    assert rebuilt.body == b"page 2" and len(builds) == 2
