@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format lock migrate worker bench-pages messages clean
+.PHONY: run test lint format lock migrate worker bench-pages bench-feeds bench-rush messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,12 @@ messages: $(VENV)/.dev
 
 bench-pages: $(VENV)/.dev
 	$(BIN)/python bench/pages.py
+
+bench-feeds: $(VENV)/.dev
+	$(BIN)/python bench/feeds.py
+
+bench-rush: $(VENV)/.dev
+	$(BIN)/python bench/rush.py
 
 clean:
 	rm -rf $(VENV) node_modules var
