@@ -20,6 +20,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import OperationalError
 
+from booking import views as booking_views
 from events import api as events_api
 from events import calendar_views
 from events import views as events_views
@@ -124,6 +125,7 @@ def build_routes() -> list[Route | Mount]:
             routes=[
                 *events_views.routes,
                 *calendar_views.routes,
+                *booking_views.routes,
                 Mount("/organiser", routes=admin.routes, middleware=admin.middleware),
             ],
         ),
