@@ -16,6 +16,8 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import timezone
 
+from booking import admin as booking_admin
+from booking import organiser_actions
 from events import admin as events_admin
 from events import services
 from venskab import accounts, security
@@ -112,15 +114,15 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
 
 
 async def dashboard(request: Request) -> Response:
-    """Links by role; organisers and admins also see their next dates."""
+    """Links by role; organisers and admins also see their next dates, and how full each is."""
     organiser = security.require_role(request, Role.ORGANISER, Role.CAMP_STAFF)
     upcoming: list[services.UpcomingRow] = []
+    now = timezone.now()
     if security.has_role(organiser, Role.ORGANISER):
         owner_id = None if organiser.role == Role.ADMIN else organiser.id
-        upcoming = await services.upcoming_for_owner(
-            owner_id, current_language.get(), timezone.now()
-        )
-    return page(request, "admin/dashboard.html", upcoming=upcoming, section="start")
+        upcoming = await services.upcoming_for_owner(owner_id, current_language.get(), now)
+    fills = await organiser_actions.fills([row.occurrence for row in upcoming], now)
+    return page(request, "admin/dashboard.html", upcoming=upcoming, fills=fills, section="start")
 
 
 # ---------------------------------------------------------------- accounts (admins only)
@@ -252,6 +254,7 @@ routes = [
     Route("/logout", logout, methods=["POST"], name="organiser-logout"),
     Route("/", dashboard, name="organiser-dashboard"),
     *events_admin.routes,
+    *booking_admin.routes,
     Route("/accounts", account_list, name="organiser-accounts"),
     Route("/accounts/new", account_new, methods=["GET", "POST"]),
     Route("/accounts/{organiser_id:id}", account_edit, methods=["GET", "POST"]),
