@@ -101,7 +101,9 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
     else refuse as full. The same idempotency key always gives the same registration."""
     try:
         async with capacity.locked([occurrence_id]) as (occurrence,):
-            existing = await Registration.get_or_none(idempotency_key=form.idempotency_key)
+            existing = await Registration.get_or_none(
+                idempotency_key=form.idempotency_key, occurrence_id=occurrence.id
+            )
             if existing is not None:
                 return Outcome(existing, [], repeated=True)
             check_open(occurrence, now)
@@ -114,11 +116,11 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
             await messages.promoted(outcome.promoted, occurrence)
             return outcome
     except IntegrityError:
-        # The same key raced in through another occurrence's lock: the first one stands.
-        existing = await Registration.get_or_none(idempotency_key=form.idempotency_key)
-        if existing is None:
-            raise
-        return Outcome(existing, [], repeated=True)
+        # The key is already used, for another date: a form replayed or tampered with. Its
+        # registration is not revealed.
+        raise Invalid(
+            {"": N_("This form has expired. Please reload the page and try again.")}
+        ) from None
 
 
 async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> Outcome:
@@ -195,17 +197,27 @@ async def cancel(
         return Outcome(current, promoted)
 
 
-async def set_capacity(occurrence_id: int, new_capacity: int, now: datetime) -> list[Registration]:
-    """Raise capacity (the waitlist is promoted) or lower it, never below the seats taken."""
+async def set_capacity(
+    occurrence_id: int, new_capacity: int | None, now: datetime
+) -> list[Registration]:
+    """Raise capacity (the waitlist is promoted) or lower it, never below the seats taken.
+    A date with registrations cannot become drop-in (None); a drop-in date can get a limit."""
     async with capacity.locked([occurrence_id]) as (occurrence,):
-        if occurrence.capacity is None:
-            raise Conflict(N_("This is a drop-in event: no registration is needed."))
-        seats = await capacity.availability(occurrence, now)
-        if new_capacity < seats.taken:
-            raise Invalid({"capacity": N_("The capacity cannot be lower than the places taken.")})
+        if new_capacity is None:
+            active = Registration.filter(occurrence_id=occurrence.id).exclude(
+                status__in=[RegistrationStatus.CANCELLED, RegistrationStatus.EXPIRED]
+            )
+            if await active.exists():
+                raise Invalid({"capacity": N_("This date has registrations: keep a capacity.")})
+        elif occurrence.capacity is not None:
+            seats = await capacity.availability(occurrence, now)
+            if new_capacity < seats.taken:
+                raise Invalid(
+                    {"capacity": N_("The capacity cannot be lower than the places taken.")}
+                )
+        # Capacity is not in calendars: SEQUENCE and LAST-MODIFIED stay as they are.
+        await Occurrence.filter(id=occurrence.id).update(capacity=new_capacity)
         occurrence.capacity = new_capacity
-        occurrence.sequence += 1
-        await occurrence.save(update_fields=["capacity", "sequence", "updated_at"])
         promoted = await waitlist.promote(occurrence, now)
         await messages.promoted(promoted, occurrence)
         return promoted

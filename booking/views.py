@@ -32,7 +32,7 @@ from events.calendar_views import CALENDAR_TYPE
 from events.ical import CalendarInfo, build_calendar
 from events.models import Event, EventStatus, EventText, Occurrence
 from events.services import pick_text, public_occurrence
-from venskab import mail, security
+from venskab import mail, security, settings
 from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_, current_language, gettext
 from venskab.models import OutboxMessage
@@ -43,8 +43,8 @@ Status = RegistrationStatus
 
 # Per client address, counted in the database so they hold across web processes. Generous for
 # a family registering for several dates, or a shared connection at a community centre.
-REGISTER_LIMIT = (20, timedelta(minutes=10))
-RESEND_LIMIT = (5, timedelta(hours=1))
+REGISTER_LIMIT = (settings.REGISTRATION_RATE_LIMIT, timedelta(minutes=10))
+RESEND_LIMIT = (settings.RESEND_RATE_LIMIT, timedelta(hours=1))
 
 PERSONAL = {
     "Cache-Control": "no-store",

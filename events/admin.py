@@ -16,6 +16,7 @@ from starlette.routing import Route
 from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 
+from booking import registrations
 from events import forms, services
 from events.models import Audience, Category, Event, EventStatus, EventText, Occurrence, Venue
 from venskab import accounts, security, web
@@ -234,6 +235,9 @@ async def _save_occurrence_form(
     errors = reader.errors
     if data is not None:
         try:
+            if occurrence is not None and data.capacity != occurrence.capacity:
+                # Through the capacity rules: never below the seats taken; raising promotes.
+                await registrations.set_capacity(occurrence.id, data.capacity, timezone.now())
             await services.save_occurrence(event, data, occurrence)
             return None
         except Invalid as error:

@@ -43,6 +43,12 @@ LOGIN_WINDOW_SECONDS: int = config("LOGIN_WINDOW_SECONDS", cast=int, default=15 
 # prove those tests can fail; production refuses to start without it.
 CAPACITY_LOCK: bool = config("VENSKAB_CAPACITY_LOCK", cast=bool, default=True)
 
+# Per client address: registrations per 10 minutes, "resend my links" per hour. Counted from
+# rows, so they hold across processes. (Behind a proxy every client must have its own address:
+# see --forwarded-allow-ips in the Procfile.)
+REGISTRATION_RATE_LIMIT: int = config("REGISTRATION_RATE_LIMIT", cast=int, default=20)
+RESEND_RATE_LIMIT: int = config("RESEND_RATE_LIMIT", cast=int, default=5)
+
 SMTP_URL: str = config("SMTP_URL", default="")
 MAIL_FROM: str = config("MAIL_FROM", default="Venskab <noreply@venskab.example>")
 STRIPE_SECRET_KEY: str = config("STRIPE_SECRET_KEY", default="")

@@ -215,3 +215,20 @@ async def test_cancelling_twice_changes_nothing_the_second_time():
     registration = (await register(occurrence.id, registration_form(), timezone.now())).registration
     await cancel(registration, timezone.now())
     assert (await cancel(registration, timezone.now())).repeated
+
+
+async def test_a_key_used_for_another_date_reveals_nothing():
+    first = await make_occurrence()
+    second = await make_occurrence()
+    form = registration_form()
+    await register(first.id, form, timezone.now())
+    with pytest.raises(Invalid):
+        await register(second.id, form, timezone.now())
+    assert await Registration.filter(occurrence=second).count() == 0
+
+
+async def test_a_date_with_registrations_cannot_become_drop_in():
+    occurrence = await make_occurrence(capacity=5)
+    await register(occurrence.id, registration_form(), timezone.now())
+    with pytest.raises(Invalid):
+        await set_capacity(occurrence.id, None, timezone.now())
