@@ -24,7 +24,7 @@ from tortoise.expressions import Q
 
 from booking.capacity import RESERVING, availability
 from booking.models import Registration, RegistrationStatus
-from events.models import Occurrence
+from events.models import Occurrence, OccurrenceStatus
 
 MAX_TIMES_PASSED = 3
 
@@ -108,8 +108,10 @@ async def promote(occurrence: Occurrence, now: datetime) -> list[Registration]:
     confirmed at once when it has none. Returns them (the caller tells them by mail).
     """
     await expire_lapsed(occurrence, now)
+    if occurrence.status == OccurrenceStatus.CANCELLED or occurrence.capacity is None:
+        return []  # nobody is promoted into a cancelled date
     queue = await queue_of(occurrence)
-    if not queue or occurrence.capacity is None:
+    if not queue:
         return []
     seats = await availability(occurrence, now)
     decision = choose(seats.free, parties(queue))

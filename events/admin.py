@@ -16,9 +16,18 @@ from starlette.routing import Route
 from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 
-from booking import registrations
+from booking import organiser_actions, registrations
 from events import forms, services
-from events.models import Audience, Category, Event, EventStatus, EventText, Occurrence, Venue
+from events.models import (
+    Audience,
+    Category,
+    Event,
+    EventStatus,
+    EventText,
+    Occurrence,
+    OccurrenceStatus,
+    Venue,
+)
 from venskab import accounts, security, web
 from venskab.errors import Forbidden, Invalid
 from venskab.i18n import N_, current_language
@@ -84,13 +93,15 @@ async def event_list(request: Request) -> Response:
 async def event_detail(request: Request) -> Response:
     organiser = editor(request)
     event, texts = await editable_event(request, organiser)
+    occurrences = await services.occurrences_of(event)
     return page(
         request,
         "admin/event.html",
         event=event,
         text=title_of(texts),
         texts=texts,
-        occurrences=await services.occurrences_of(event),
+        occurrences=occurrences,
+        fills=await organiser_actions.fills(occurrences, timezone.now()),
         section="events",
     )
 
@@ -195,6 +206,11 @@ async def event_cancel(request: Request) -> Response:
         text = title_of(texts)
         return page(request, "admin/event_cancel.html", event=event, text=text, section="events")
     await security.read_form(request)
+    now = timezone.now()
+    # Every date's registrants are told, as when one date is cancelled.
+    for occurrence in await services.occurrences_of(event):
+        if occurrence.status == OccurrenceStatus.SCHEDULED and occurrence.ends_at > now:
+            await organiser_actions.cancel_occurrence(occurrence.id, "", now, actor=organiser)
     await services.set_event_status(event, EventStatus.CANCELLED)
     return web.after_write(f"events/{event.id}", "cancelled")
 
@@ -275,7 +291,9 @@ async def occurrence_cancel(request: Request) -> Response:
             section="events",
         )
     await security.read_form(request)
-    await services.cancel_occurrence(occurrence, timezone.now())
+    await organiser_actions.cancel_occurrence(
+        occurrence.id, "", timezone.now(), actor=request.scope["state"].get("organiser")
+    )
     return web.after_write(f"events/{occurrence.event.id}", "date-cancelled")
 
 
