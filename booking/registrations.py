@@ -125,15 +125,23 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
 
 async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> Outcome:
     promoted = await waitlist.promote(occurrence, now)
-    queue = await waitlist.queue_of(occurrence)
     seats = await capacity.availability(occurrence, now)
-    newcomer = waitlist.Party(NEWCOMER, form.seats)
-    decision = waitlist.choose(seats.free, [*waitlist.parties(queue), newcomer])
-    await waitlist.record_passes(queue, decision)
-    if NEWCOMER in decision.admitted:
+    admitted = False
+    if seats.free >= form.seats:  # else the newcomer cannot be served: no need for the queue
+        queue = await waitlist.queue_of(occurrence)
+        newcomer = waitlist.Party(NEWCOMER, form.seats)
+        decision = waitlist.choose(seats.free, [*waitlist.parties(queue), newcomer])
+        await waitlist.record_passes(queue, decision)
+        admitted = NEWCOMER in decision.admitted
+    queued_at = None
+    if admitted:
         status = RegistrationStatus.CONFIRMED
     elif occurrence.waitlist_enabled:
         status = RegistrationStatus.WAITLISTED
+        # The queue follows the order the lock was granted in: `now` was read before waiting
+        # for it, so a later arrival may carry an earlier clock (ties go by id).
+        latest = await waitlist.last_queued_at(occurrence)
+        queued_at = max(now, latest) if latest else now
     else:
         raise Conflict(N_("Sorry, this date is full."))
     registration = await Registration.create(
@@ -149,7 +157,7 @@ async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) 
         token_nonce=secrets.token_hex(16),
         created_at=now,
         confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
-        queued_at=now if status == RegistrationStatus.WAITLISTED else None,
+        queued_at=queued_at,
     )
     return Outcome(registration, promoted)
 

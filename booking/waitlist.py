@@ -48,6 +48,8 @@ def choose(free: int, queue: Sequence[Party]) -> Decision:
     passed: dict[Hashable, int] = {}
     waiting: list[Party] = []  # parties ahead that did not fit
     for party in queue:
+        if free == 0:
+            break  # nobody further can be served (parties ask for one seat or more)
         if any(passed.get(w.key, w.times_passed) >= MAX_TIMES_PASSED for w in waiting):
             break
         if party.seats <= free:
@@ -58,6 +60,16 @@ def choose(free: int, queue: Sequence[Party]) -> Decision:
         else:
             waiting.append(party)
     return Decision(admitted, passed)
+
+
+async def last_queued_at(occurrence: Occurrence) -> datetime | None:
+    latest = (
+        await Registration.filter(occurrence_id=occurrence.id, status=RegistrationStatus.WAITLISTED)
+        .order_by("-queued_at")
+        .limit(1)
+        .values_list("queued_at", flat=True)
+    )
+    return latest[0] if latest else None
 
 
 async def queue_of(occurrence: Occurrence) -> list[Registration]:
@@ -110,10 +122,10 @@ async def promote(occurrence: Occurrence, now: datetime) -> list[Registration]:
     await expire_lapsed(occurrence, now)
     if occurrence.status == OccurrenceStatus.CANCELLED or occurrence.capacity is None:
         return []  # nobody is promoted into a cancelled date
-    queue = await queue_of(occurrence)
-    if not queue:
-        return []
     seats = await availability(occurrence, now)
+    if seats.free == 0 or seats.waitlisted == 0:
+        return []  # the common case in a rush: no need to read the queue
+    queue = await queue_of(occurrence)
     decision = choose(seats.free, parties(queue))
     await record_passes(queue, decision)
     promoted = [r for r in queue if r.id in set(decision.admitted)]

@@ -91,26 +91,27 @@ async def enqueue(
     attached = [attachment.filename for attachment in attachments]
     subject, text, html = render(template, language, {**context, "attached": attached})
     now = timezone.now()
+    values = {
+        "to_address": to,
+        "language": language,
+        "template": template,
+        "subject": subject,
+        "text_body": text,
+        "html_body": html,
+        "attachments": [_stored(attachment) for attachment in attachments],
+        "dedupe_key": dedupe_key,
+        "created_at": now,
+        "send_after": send_after,
+        "next_attempt_at": max(now, send_after) if send_after else now,
+    }
+    if dedupe_key is None:
+        return await OutboxMessage.create(**values)
     try:
         # A savepoint inside the caller's transaction: a concurrent twin with the same key
         # (a unique violation) must not abort the change that caused the message.
         async with in_transaction():
-            return await OutboxMessage.create(
-                to_address=to,
-                language=language,
-                template=template,
-                subject=subject,
-                text_body=text,
-                html_body=html,
-                attachments=[_stored(attachment) for attachment in attachments],
-                dedupe_key=dedupe_key,
-                created_at=now,
-                send_after=send_after,
-                next_attempt_at=max(now, send_after) if send_after else now,
-            )
+            return await OutboxMessage.create(**values)
     except IntegrityError:
-        if dedupe_key is None:
-            raise
         return None
 
 

@@ -154,13 +154,6 @@ async def test_last_seat_goes_to_exactly_one_registrant(lock):
     assert await OutboxMessage.filter(template="booking/waitlisted").count() == 49 - busy
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="booking/registrations.py sets queued_at to the caller's `now`, read before the "
-    "lock is granted: the queue is ordered by arrival, not by the lock, so positions told "
-    "in the waitlist mails collide. Proposed fix in _place(): queued_at = max(now, "
-    "queue[-1].queued_at). Remove this marker with the fix.",
-)
 async def test_the_waitlist_is_in_the_order_the_lock_was_granted():
     """Everyone who joins the queue is told their position in it, in their own transaction:
     that position must be where they stand, so the queue is the order the lock was granted."""
