@@ -106,7 +106,7 @@ def server(env: dict[str, str], log: Path) -> Iterator[str]:
         str(BIN / "uvicorn"),
         "bench.reference_app:app",
         *("--host", HOST, "--port", str(port), "--workers", workers),
-        *("--proxy-headers", "--forwarded-allow-ips", "*", "--no-server-header"),
+        *("--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--no-server-header"),
     ]
     with log.open("ab") as out:
         process = subprocess.Popen(
