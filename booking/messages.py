@@ -7,14 +7,17 @@ Each message is in the registrant's language and carries their manage link.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
+
+from tortoise.transactions import in_transaction
 
 from booking import tickets, tokens
 from booking.models import Registration, RegistrationStatus
 from events import feeds
 from events.ical import CalendarInfo
 from events.models import EventText, Occurrence
-from events.services import pick_text
+from events.services import pick_text, texts_by_event
 from venskab import i18n, mail
 from venskab.settings import BASE_URL
 
@@ -128,3 +131,38 @@ async def reminder(registration: Registration, occurrence: Occurrence) -> None:
         attachments=_attachments(registration, context),
         dedupe_key=f"reminder-{registration.id}",
     )
+
+
+async def send_links(email: str, language: str, now: datetime) -> None:
+    """ "Resend my links": one mail listing the upcoming registrations of an address that has
+    registered. An unknown address gets nothing, but the same work is done, so the answer
+    takes as long either way (nobody learns who has registered)."""
+    from booking.registrations import ACTIVE, current_status
+
+    async with in_transaction():
+        known = await Registration.exists(email=email)
+        found = await Registration.filter(
+            email=email, status__in=ACTIVE, occurrence__ends_at__gt=now
+        ).select_related("occurrence__event", "occurrence__venue")
+        upcoming = sorted(
+            (r for r in found if current_status(r, now) in ACTIVE),
+            key=lambda r: (r.occurrence.starts_at, r.id),
+        )
+        texts = await texts_by_event(r.occurrence.event.id for r in upcoming)
+        listed = []
+        for registration in upcoming:
+            text = pick_text(texts.get(registration.occurrence.event.id, []), language)
+            listed.append(
+                {
+                    "event_title": text.title if text else registration.occurrence.event.slug,
+                    "occurrence": registration.occurrence,
+                    "manage_url": manage_url(registration),
+                }
+            )
+        context = {"registrations": listed}
+        if known:
+            await mail.enqueue(
+                to=email, language=language, template="booking/links", context=context
+            )
+        else:
+            mail.render("booking/links", language, {**context, "attached": []})

@@ -21,9 +21,28 @@ from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_
 
 NEWCOMER = "newcomer"
+# Registrations that still hold or wait for places.
+ACTIVE = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.OFFERED,
+    RegistrationStatus.HELD,
+)
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{6,30}$")
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def current_status(registration: Registration, now: datetime) -> RegistrationStatus:
+    """The status as the registrant lives it: a hold or offer past its time has expired,
+    even before anything tidied its row (its seats stopped counting then)."""
+    if (
+        registration.status in capacity.RESERVING
+        and registration.expires_at is not None
+        and registration.expires_at <= now
+    ):
+        return RegistrationStatus.EXPIRED
+    return registration.status
 
 
 # ---------------------------------------------------------------- registering

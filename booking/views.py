@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,17 +21,16 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise import timezone
-from tortoise.transactions import in_transaction
 
 from booking import capacity, forms, messages, registrations, tickets, tokens, waitlist
 from booking.capacity import Availability
 from booking.models import Registration, RegistrationStatus
-from events import calendar_links, feeds
+from events import calendar_links, feeds, services
 from events.calendar_views import CALENDAR_TYPE
 from events.ical import CalendarInfo, build_calendar
 from events.models import Event, EventStatus, EventText, Occurrence
 from events.services import pick_text, public_occurrence
-from venskab import mail, security, settings
+from venskab import security, settings
 from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_, current_language, gettext
 from venskab.models import OutboxMessage
@@ -55,7 +53,6 @@ PERSONAL = {
 # button then shows the same form (same key), and sending it again lands on the same
 # registration instead of making a second one.
 FORM_HEADERS = {"Cache-Control": "private, no-cache"}
-ACTIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.OFFERED, Status.HELD)
 NOT_OPEN_YET = N_("Registration has not opened yet.")  # booking.registrations.check_open's
 NOTICES = {
     "registered": N_(
@@ -109,15 +106,7 @@ environment.globals["registration_opening"] = _page_opening
 
 
 def shown_status(registration: Registration, now: datetime) -> str:
-    """The status as the registrant lives it: a hold or offer past its time has expired,
-    even before anything tidied its row (its seats stopped counting then)."""
-    if (
-        registration.status in capacity.RESERVING
-        and registration.expires_at is not None
-        and registration.expires_at <= now
-    ):
-        return Status.EXPIRED.value
-    return registration.status.value
+    return registrations.current_status(registration, now).value
 
 
 def _client(request: Request) -> str:
@@ -126,13 +115,6 @@ def _client(request: Request) -> str:
 
 async def _texts(occurrence: Occurrence) -> list[EventText]:
     return await EventText.filter(event_id=occurrence.event.id)
-
-
-async def _texts_by_event(event_ids: Iterable[int]) -> dict[int, list[EventText]]:
-    texts: dict[int, list[EventText]] = {}
-    for text in await EventText.filter(event_id__in=set(event_ids)):
-        texts.setdefault(text.event_id, []).append(text)  # type: ignore[attr-defined]
-    return texts
 
 
 def _event_context(occurrence: Occurrence, texts: list[EventText]) -> dict[str, Any]:
@@ -251,7 +233,7 @@ async def manage_page(request: Request) -> Response:
         "status": status,
         "position": await waitlist.position(registration) if status == Status.WAITLISTED else None,
         "qr_code": _qr_code(registration) if status == Status.CONFIRMED else None,
-        "active": status in ACTIVE,
+        "active": status in registrations.ACTIVE,
         "over": occurrence.ends_at <= now,
         "token": token,
         "links": {
@@ -275,7 +257,7 @@ async def cancel_page(request: Request) -> Response:
         context = {
             **_event_context(occurrence, await _texts(occurrence)),
             "registration": registration,
-            "active": shown_status(registration, timezone.now()) in ACTIVE,
+            "active": shown_status(registration, timezone.now()) in registrations.ACTIVE,
             "token": token,
             "csrf_token": security.csrf_token(request),
         }
@@ -324,8 +306,12 @@ async def personal_feed(request: Request) -> Response:
     everything = await Registration.filter(email=registration.email).select_related(
         "occurrence__event", "occurrence__venue"
     )
-    mine = {r.occurrence.id: r.occurrence for r in everything if shown_status(r, now) in ACTIVE}
-    texts = await _texts_by_event(o.event.id for o in mine.values())
+    mine = {
+        r.occurrence.id: r.occurrence
+        for r in everything
+        if shown_status(r, now) in registrations.ACTIVE
+    }
+    texts = await services.texts_by_event(o.event.id for o in mine.values())
     entries = [
         feeds.entry_for(o, texts.get(o.event.id, []), language, base_url=BASE_URL)
         for o in mine.values()
@@ -415,7 +401,7 @@ async def resend_page(request: Request) -> Response:
     email, errors = forms.read_email(form)
     if errors:
         return _resend_form(request, {"email": email}, errors, status_code=400)
-    await send_links(email, current_language.get(), now)
+    await messages.send_links(email, current_language.get(), now)
     return RedirectResponse(lang_url("bookings/resend", done="sent"), status_code=303)
 
 
@@ -434,43 +420,6 @@ def _resend_form(
         "csrf_token": security.csrf_token(request),
     }
     return render(request, "booking/resend.html", context, status_code)
-
-
-async def send_links(email: str, language: str, now: datetime) -> None:
-    """Enqueue the links mail for an address that has registered (any registration), listing
-    its upcoming ones. An unknown address gets nothing, but the same work is done, so the
-    answer takes as long either way."""
-    async with in_transaction():
-        known = await Registration.exists(email=email)
-        found = await Registration.filter(
-            email=email, status__in=ACTIVE, occurrence__ends_at__gt=now
-        ).select_related("occurrence__event", "occurrence__venue")
-        upcoming = sorted(
-            (r for r in found if shown_status(r, now) in ACTIVE),
-            key=lambda r: (r.occurrence.starts_at, r.id),
-        )
-        texts = await _texts_by_event(r.occurrence.event.id for r in upcoming)
-        context = {
-            "registrations": [
-                {
-                    "event_title": _title(texts.get(r.occurrence.event.id, []), r, language),
-                    "occurrence": r.occurrence,
-                    "manage_url": messages.manage_url(r),
-                }
-                for r in upcoming
-            ]
-        }
-        if known:
-            await mail.enqueue(
-                to=email, language=language, template="booking/links", context=context
-            )
-        else:
-            mail.render("booking/links", language, {**context, "attached": []})
-
-
-def _title(texts: list[EventText], registration: Registration, language: str) -> str:
-    text = pick_text(texts, language)
-    return text.title if text else registration.occurrence.event.slug
 
 
 # ---------------------------------------------------------------- privacy notice

@@ -12,7 +12,6 @@ A feed keeps, besides what is coming:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
@@ -20,7 +19,7 @@ from tortoise.functions import Count, Sum
 
 from events.ical import CalendarEntry
 from events.models import Category, Event, EventStatus, EventText, Occurrence, OccurrenceStatus
-from events.services import pick_text
+from events.services import pick_text, texts_by_event
 from venskab.errors import NotFound
 from venskab.i18n import N_
 
@@ -61,7 +60,7 @@ async def programme_entries(
     if category is not None:
         query = query.filter(event__category=category)
     occurrences = await query.select_related("event", "venue")
-    texts = await _texts_by_event(o.event.id for o in occurrences)
+    texts = await texts_by_event(o.event.id for o in occurrences)
     return [
         entry_for(o, texts.get(o.event.id, []), language, base_url=base_url) for o in occurrences
     ]
@@ -76,13 +75,6 @@ async def occurrence_entry(occurrence_id: int, language: str, *, base_url: str) 
         raise NotFound(N_("We could not find that event."))
     texts = await EventText.filter(event_id=occurrence.event.id)
     return entry_for(occurrence, texts, language, base_url=base_url)
-
-
-async def _texts_by_event(event_ids: Iterable[int]) -> dict[int, list[EventText]]:
-    texts: dict[int, list[EventText]] = {}
-    for text in await EventText.filter(event_id__in=set(event_ids)):
-        texts.setdefault(text.event_id, []).append(text)  # type: ignore[attr-defined]
-    return texts
 
 
 def entry_for(

@@ -49,6 +49,14 @@ def pick_text(texts: Iterable[EventText], language: str) -> EventText | None:
     return None
 
 
+async def texts_by_event(event_ids: Iterable[int]) -> dict[int, list[EventText]]:
+    """The texts of several events in one query, by event id."""
+    texts: dict[int, list[EventText]] = {}
+    for text in await EventText.filter(event_id__in=set(event_ids)):
+        texts.setdefault(text.event_id, []).append(text)  # type: ignore[attr-defined]
+    return texts
+
+
 @dataclass(frozen=True)
 class ProgrammeFilter:
     """The filters of the programme page and the API, already validated."""
