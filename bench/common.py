@@ -13,13 +13,15 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -238,3 +240,25 @@ def measure(
     rps, p50, p99, problems = parse_wrk(output)
     responses, bytes_read = parse_totals(output)
     return Result(label, path, size, rps, p50, p99, problems, responses, bytes_read)
+
+
+def wrk_main(description: str, name: str, run: Callable[[argparse.Namespace, Path], bool]) -> None:
+    """The command line the wrk benchmarks share: options, a temporary directory, the exit
+    code (1 when a target is missed)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
+    parser.add_argument("--database", help="an empty PostgreSQL database (default: new SQLite)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    if not 1 <= args.duration <= 120 or not 1 <= args.connections <= 1000:
+        parser.error("--duration 1–120 s and --connections 1–1000")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix=f"venskab-bench-{name}-"))
+    try:
+        passed = run(args, workdir)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    raise SystemExit(0 if passed else 1)

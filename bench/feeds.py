@@ -20,10 +20,8 @@ import http.client
 import json
 import math
 import os
-import shutil
 import socket
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -42,6 +40,7 @@ from bench.common import (
     migrate_and_seed,
     run_json,
     server,
+    wrk_main,
 )
 
 EVENTS = 300  # 3–4 occurrences each: 1,000 scheduled
@@ -404,23 +403,7 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
-    parser.add_argument("--connections", type=int, default=32, help="concurrent connections")
-    parser.add_argument("--database", help="an empty PostgreSQL database (default: new SQLite)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    args = parser.parse_args()
-    if not 1 <= args.duration <= 120 or not 1 <= args.connections <= 1000:
-        parser.error("--duration 1–120 s and --connections 1–1000")
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is needed: apt-get install wrk")
-    workdir = Path(tempfile.mkdtemp(prefix="venskab-bench-feeds-"))
-    try:
-        passed = run(args, workdir)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
-    raise SystemExit(0 if passed else 1)
+    wrk_main(__doc__.split("\n\n")[0], "feeds", run)
 
 
 if __name__ == "__main__":
