@@ -34,21 +34,30 @@ WARM_UP_SECONDS = 2
 # ---------------------------------------------------------------- machine
 
 
-def machine() -> list[str]:
+def wrk_version() -> str:
+    if shutil.which("wrk") is None:
+        return "wrk (not installed)"
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
+    return (wrk.stdout + wrk.stderr).splitlines()[0].split(" [")[0]
+
+
+def machine(load_generator: str | None = None) -> list[str]:
+    """What the figures were measured on. load_generator: what sends the requests (wrk's
+    version by default)."""
     model = "unknown"
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, check=False)
-    wrk_version = (wrk.stdout + wrk.stderr).splitlines()[0].split(" [")[0]
+    if load_generator is None:
+        load_generator = wrk_version()
     loop = "uvloop" if _importable("uvloop") else "asyncio"
     http_impl = "httptools" if _importable("httptools") else "h11"
     return [
         f"machine: {os.cpu_count()} CPUs ({_nproc()} usable), {model}",
         f"python:  {platform.python_version()} ({sys.executable})",
-        f"server:  uvicorn, 2 workers, loop {loop}, http {http_impl}; load: {wrk_version}",
+        f"server:  uvicorn, 2 workers, loop {loop}, http {http_impl}; load: {load_generator}",
         f"busy:    {load_average()} (other work on the machine skews the figures)",
     ]
 

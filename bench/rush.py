@@ -39,6 +39,7 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from importlib import metadata
 from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -464,7 +465,7 @@ def check(ok: bool, text: str) -> bool:
 
 
 async def measure(args: argparse.Namespace, workdir: Path) -> bool:
-    lines = machine()
+    lines = machine(f"httpx {metadata.version('httpx')} (this process)")
     lines[2] = lines[2].split("; load:")[0] + (
         f"; load: httpx, one process, {args.concurrency} at a time, on the same machine"
     )
