@@ -628,7 +628,8 @@ async def erase_medical(application: CampApplication, now: datetime) -> None:
     await Child.filter(application=application).update(
         allergies_diet="", medical_notes="", medication=""
     )
-    application.medical_erased_at = now
+    # Erased earlier (retention's first step): keep that date, it is the record.
+    application.medical_erased_at = application.medical_erased_at or now
     await application.save(update_fields=["medical_erased_at"])
 
 
