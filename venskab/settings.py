@@ -49,6 +49,12 @@ CAPACITY_LOCK: bool = config("VENSKAB_CAPACITY_LOCK", cast=bool, default=True)
 REGISTRATION_RATE_LIMIT: int = config("REGISTRATION_RATE_LIMIT", cast=int, default=20)
 RESEND_RATE_LIMIT: int = config("RESEND_RATE_LIMIT", cast=int, default=5)
 
+# Retention (`venskab purge`, which the worker runs daily; docs/privacy.md), in days after a
+# camp session or a date ends: children's medical fields first, then everything else that names
+# or reaches a person. Counts (seats, sessions, statuses) stay, without names.
+CAMP_MEDICAL_RETENTION_DAYS: int = config("CAMP_MEDICAL_RETENTION_DAYS", cast=int, default=30)
+PERSONAL_RETENTION_DAYS: int = config("PERSONAL_RETENTION_DAYS", cast=int, default=90)
+
 SMTP_URL: str = config("SMTP_URL", default="")
 MAIL_FROM: str = config("MAIL_FROM", default="Venskab <noreply@venskab.example>")
 STRIPE_SECRET_KEY: str = config("STRIPE_SECRET_KEY", default="")
@@ -94,6 +100,8 @@ def production_problems() -> list[str]:
         problems.append("SECRET_KEY must be set to a random value of at least 32 characters")
     if not CAPACITY_LOCK:
         problems.append("VENSKAB_CAPACITY_LOCK must not be turned off")
+    if min(CAMP_MEDICAL_RETENTION_DAYS, PERSONAL_RETENTION_DAYS) < 0:
+        problems.append("CAMP_MEDICAL_RETENTION_DAYS and PERSONAL_RETENTION_DAYS must be 0 or more")
     if not SMTP_URL.startswith(("smtp://", "smtps://")):
         problems.append("SMTP_URL must name the mail server (smtp://… or smtps://…)")
     if "venskab.example" in MAIL_FROM:
