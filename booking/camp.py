@@ -530,6 +530,13 @@ async def _release(child: Child, now: datetime) -> None:
     child.withdrawn_at = now
     child.registration = None  # type: ignore[assignment]
     await child.save(update_fields=["withdrawn_at", "registration_id"])
+    await release_place(registration_id, now)
+
+
+async def release_place(registration_id: int | None, now: datetime) -> None:
+    """A child leaves this registration (withdrawn, or moved by an organiser): one seat fewer,
+    or the registration cancelled when it was the last child on it. Call inside
+    capacity.locked() holding its session."""
     if registration_id is None:
         return
     registration = await Registration.get(id=registration_id)
