@@ -23,6 +23,18 @@ CAPACITY_CHANGED = "capacity-changed"
 OCCURRENCE_CANCELLED = "occurrence-cancelled"
 MESSAGE_SENT = "message-sent"
 ATTENDEES_EXPORTED = "attendees-exported"
+# The summer camp: organisers' changes, and every view and export of children's data (the
+# detail names the session and counts, never a child).
+CAMP_SETTINGS_CHANGED = "camp-settings-changed"
+CAMP_CHILD_MOVED = "camp-child-moved"
+CAMP_APPLICATIONS_VIEWED = "camp-applications-viewed"
+CAMP_ROSTER_VIEWED = "camp-roster-viewed"
+CAMP_ROSTER_PRINTED = "camp-roster-printed"
+CAMP_ROSTER_EXPORTED = "camp-roster-exported"
+CAMP_CHECKED_IN = "camp-check-in"
+CAMP_CHECKED_OUT = "camp-check-out"
+CAMP_CHECK_IN_UNDONE = "camp-check-in-undone"
+CAMP_CHECK_OUT_UNDONE = "camp-check-out-undone"
 
 
 async def record(
