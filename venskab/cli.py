@@ -1,4 +1,4 @@
-"""`venskab …`: migrate, seed-demo, create-organiser, check, worker.
+"""`venskab …`: migrate, seed-demo, create-organiser, check, worker, purge.
 
 Each command opens its own database context and closes it; none needs the web app.
 """
@@ -11,6 +11,8 @@ import contextlib
 import getpass
 import sys
 from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tortoise import timezone
 from tortoise.context import TortoiseContext
@@ -57,6 +59,24 @@ async def create_organiser(email: str, role: Role, password: str, name: str = ""
         return await save_organiser(email=email, role=role, password=password, name=name)
 
 
+async def purge(now: datetime) -> dict[str, int]:
+    """Every retention step as of `now` (venskab/retention.py)."""
+    from venskab import retention
+
+    async with database():
+        return await retention.purge(now)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(settings.TIMEZONE))
+    return moment
+
+
 def check() -> list[str]:
     """Configuration problems; in production every one of them is fatal."""
     problems = settings.production_problems()
@@ -87,6 +107,12 @@ def main(argv: list[str] | None = None) -> None:
     organiser.add_argument("--name", default="")
     commands.add_parser("check", help="check the configuration")
     commands.add_parser("worker", help="run the background worker until SIGTERM")
+    purge_command = commands.add_parser(
+        "purge", help="erase personal data past its retention period (the worker runs it daily)"
+    )
+    purge_command.add_argument(
+        "--now", type=_moment, help="as if it were then (ISO 8601; no offset: Copenhagen time)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "check":
@@ -103,6 +129,12 @@ def main(argv: list[str] | None = None) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
         asyncio.run(worker.main())
+    elif args.command == "purge":
+        from venskab.retention import STEPS
+
+        counts = asyncio.run(purge(args.now or timezone.now()))
+        for step, label in STEPS.items():
+            print(f"{label}: {counts[step]}")
     elif args.command == "migrate":
         asyncio.run(migrate())
         print("migrations applied")

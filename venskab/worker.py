@@ -1,4 +1,4 @@
-"""The `worker` process: background jobs (outbox now, reminders and retention later).
+"""The `worker` process: background jobs (outbox, reminders, retention).
 
 Each job is a coroutine taking `now` (DESIGN.md, habit 1: tests pin the clock), run every
 `interval` seconds. A failing job is logged and runs again next time. The worker stops cleanly
@@ -40,9 +40,22 @@ async def send_reminders(now: datetime) -> None:
     await remind(now)
 
 
+async def purge(now: datetime) -> None:
+    """Retention (venskab/retention.py): erase what is past its time, log the counts.
+
+    Every worker runs it when it starts and then daily; the steps are idempotent and safe
+    beside a twin run in another worker, so no worker has to be the one that runs it."""
+    from venskab.retention import purge as run_purge
+
+    counts = await run_purge(now)
+    if any(counts.values()):
+        log.info("purge: %s", ", ".join(f"{step} {n}" for step, n in counts.items()))
+
+
 JOBS: list[tuple[str, float, Job]] = [  # (name, interval in seconds, job)
     ("outbox", 2.0, send_outbox),
     ("reminders", 300.0, send_reminders),
+    ("purge", 24 * 3600.0, purge),
 ]
 
 
