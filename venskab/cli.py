@@ -1,4 +1,4 @@
-"""`venskab …`: migrate, seed-demo, create-organiser, check, worker, purge.
+"""`venskab …`: migrate, seed-demo, create-organiser, check, worker, purge, camp-draw.
 
 Each command opens its own database context and closes it; none needs the web app.
 """
@@ -19,7 +19,7 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as migrate_api
 
 from venskab import settings
-from venskab.errors import Invalid
+from venskab.errors import DomainError, Invalid
 from venskab.models import Organiser, Role
 
 
@@ -94,6 +94,16 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
+async def camp_draw(slug: str, seed: str) -> list[str]:
+    """Run a lottery camp's draw once (booking/lottery.py); what it did, in a few lines."""
+    from booking import lottery
+
+    async with database():
+        camp = await lottery.camp_by_slug(slug)
+        record = await lottery.run_draw(camp, seed, "command line", timezone.now())
+        return await lottery.describe(record)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="venskab", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -105,6 +115,9 @@ def main(argv: list[str] | None = None) -> None:
     organiser.add_argument("email")
     organiser.add_argument("--role", choices=[r.value for r in Role], default=Role.ORGANISER)
     organiser.add_argument("--name", default="")
+    draw = commands.add_parser("camp-draw", help="run a lottery camp's draw (once)")
+    draw.add_argument("camp", help="the camp event's slug")
+    draw.add_argument("--seed", required=True, help="chosen in public after the window closed")
     commands.add_parser("check", help="check the configuration")
     commands.add_parser("worker", help="run the background worker until SIGTERM")
     purge_command = commands.add_parser(
@@ -149,6 +162,13 @@ def main(argv: list[str] | None = None) -> None:
         except Invalid as error:
             raise SystemExit("error: " + " ".join(error.errors.values())) from error
         print(f"organiser {created.email} ({created.role.value}) saved")
+    elif args.command == "camp-draw":
+        try:
+            print("\n".join(asyncio.run(camp_draw(args.camp, args.seed))))
+        except Invalid as error:
+            raise SystemExit("error: " + " ".join(error.errors.values())) from error
+        except DomainError as error:
+            raise SystemExit(f"error: {error.message}") from error
 
 
 if __name__ == "__main__":
