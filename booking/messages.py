@@ -34,10 +34,15 @@ def checkin_url(registration: Registration) -> str:
     return f"{BASE_URL}/{registration.language}/organiser/check-in/{token}"
 
 
-async def _context(registration: Registration, occurrence: Occurrence) -> dict[str, Any]:
-    texts = await EventText.filter(event_id=occurrence.event.id)
+async def _context(
+    registration: Registration, occurrence: Occurrence, texts: list[EventText] | None = None
+) -> dict[str, Any]:
+    """What every message shows. `texts`: the event's texts, when the caller read them (and
+    the occurrence's venue with them) before taking the lock."""
+    if texts is None:
+        texts = await EventText.filter(event_id=occurrence.event.id)
+        await occurrence.fetch_related("venue")
     text = pick_text(texts, registration.language)
-    await occurrence.fetch_related("venue")
     return {
         "registration": registration,
         "occurrence": occurrence,
@@ -79,9 +84,16 @@ async def _send(registration: Registration, template: str, context: dict[str, An
     )
 
 
-async def registered(registration: Registration, occurrence: Occurrence, position: int | None):
-    """Confirmation (with .ics and QR) or 'you are on the waitlist' (with the position)."""
-    context = await _context(registration, occurrence)
+async def registered(
+    registration: Registration,
+    occurrence: Occurrence,
+    position: int | None,
+    *,
+    texts: list[EventText] | None = None,
+):
+    """Confirmation (with .ics and QR) or 'you are on the waitlist' (with the position).
+    `texts`: see _context."""
+    context = await _context(registration, occurrence, texts)
     if registration.status == RegistrationStatus.CONFIRMED:
         await _send(
             registration,

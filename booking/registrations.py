@@ -15,7 +15,7 @@ from tortoise.exceptions import IntegrityError
 
 from booking import capacity, messages, waitlist
 from booking.models import Registration, RegistrationStatus
-from events.models import EventStatus, Occurrence, OccurrenceStatus
+from events.models import EventStatus, EventText, Occurrence, OccurrenceStatus
 from venskab import settings
 from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_
@@ -117,29 +117,81 @@ class Outcome:
 
 async def register(occurrence_id: int, form: RegistrationForm, now: datetime) -> Outcome:
     """Confirm at once when seats are free (by the waitlist rule), else join the waitlist,
-    else refuse as full. The same idempotency key always gives the same registration."""
+    else refuse as full. The same idempotency key always gives the same registration.
+
+    Whatever does not need the lock is read before waiting for it (the form's earlier
+    registration, the date and its texts for the message); what an organiser can change
+    under the lock is checked again once it is held.
+    """
+    existing = await _by_key(form.idempotency_key, occurrence_id)
+    if existing is not None:
+        return Outcome(existing, [], repeated=True)
+    occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
+    if occurrence is None:
+        raise NotFound(N_("We could not find that event."))
+    _check(occurrence, form, now)
+    texts = await EventText.filter(event_id=occurrence.event.id)
     try:
-        async with capacity.locked([occurrence_id]) as (occurrence,):
-            existing = await Registration.get_or_none(
-                idempotency_key=form.idempotency_key, occurrence_id=occurrence.id
-            )
-            if existing is not None:
-                return Outcome(existing, [], repeated=True)
-            check_open(occurrence, now)
-            errors = validate(form, occurrence)
-            if errors:
-                raise Invalid(errors)
-            outcome = await _place(occurrence, form, now)
-            position = await waitlist.position(outcome.registration)
-            await messages.registered(outcome.registration, occurrence, position)
+        async with capacity.locked_tally(occurrence, now) as tally:
+            _check(occurrence, form, now)
+            outcome, position = await _place_tallied(occurrence, form, now, tally)
+            await messages.registered(outcome.registration, occurrence, position, texts=texts)
             await messages.promoted(outcome.promoted, occurrence)
             return outcome
     except IntegrityError:
-        # The key is already used, for another date: a form replayed or tampered with. Its
-        # registration is not revealed.
-        raise Invalid(
-            {"": N_("This form has expired. Please reload the page and try again.")}
-        ) from None
+        # The key was used meanwhile: the same form sent twice at once gets the registration
+        # the first one made.
+        existing = await _by_key(form.idempotency_key, occurrence_id)
+        if existing is not None:
+            return Outcome(existing, [], repeated=True)
+        raise _expired() from None
+
+
+def _expired() -> Invalid:
+    return Invalid({"": N_("This form has expired. Please reload the page and try again.")})
+
+
+async def _by_key(key: str, occurrence_id: int) -> Registration | None:
+    """The registration this form already made, if any. A key already used for another
+    date is a form replayed or tampered with: refused, its registration not revealed."""
+    existing = await Registration.get_or_none(idempotency_key=key)
+    if existing is None or existing.occurrence_id == occurrence_id:  # type: ignore[attr-defined]
+        return existing
+    raise _expired()
+
+
+def _check(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> None:
+    check_open(occurrence, now)
+    errors = validate(form, occurrence)
+    if errors:
+        raise Invalid(errors)
+
+
+async def _place_tallied(
+    occurrence: Occurrence, form: RegistrationForm, now: datetime, tally: capacity.Tally
+) -> tuple[Outcome, int | None]:
+    """_place() from the tally, without reading the queue when the rule has nothing to do
+    (the rush: seats free and nobody waiting, or no seat free). Returns the outcome and the
+    newcomer's place in the queue."""
+    seats = tally.seats
+    if seats.free > 0 and seats.waitlisted > 0:  # free seats the queue may claim
+        outcome = await _place(occurrence, form, now)
+        return outcome, await waitlist.position(outcome.registration)
+    if tally.lapsed:
+        await waitlist.expire_lapsed(occurrence, now)
+    if seats.free >= form.seats:  # nobody waits: the newcomer is the whole queue
+        registration = await _create(occurrence, form, now, RegistrationStatus.CONFIRMED)
+        return Outcome(registration, []), None
+    if not occurrence.waitlist_enabled:
+        raise Conflict(N_("Sorry, this date is full."))
+    # Last in the queue: after everyone waiting (a later arrival may carry an earlier clock,
+    # see _place).
+    latest = tally.last_queued_at
+    queued_at = max(now, latest) if latest else now
+    registration = await _create(
+        occurrence, form, now, RegistrationStatus.WAITLISTED, queued_at=queued_at
+    )
+    return Outcome(registration, []), tally.waiting + 1
 
 
 async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> Outcome:
@@ -163,7 +215,19 @@ async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) 
         queued_at = max(now, latest) if latest else now
     else:
         raise Conflict(N_("Sorry, this date is full."))
-    registration = await Registration.create(
+    registration = await _create(occurrence, form, now, status, queued_at=queued_at)
+    return Outcome(registration, promoted)
+
+
+async def _create(
+    occurrence: Occurrence,
+    form: RegistrationForm,
+    now: datetime,
+    status: RegistrationStatus,
+    *,
+    queued_at: datetime | None = None,
+) -> Registration:
+    return await Registration.create(
         occurrence=occurrence,
         status=status,
         seats=form.seats,
@@ -178,7 +242,6 @@ async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) 
         confirmed_at=now if status == RegistrationStatus.CONFIRMED else None,
         queued_at=queued_at,
     )
-    return Outcome(registration, promoted)
 
 
 # ---------------------------------------------------------------- changing
