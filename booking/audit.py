@@ -35,6 +35,7 @@ CAMP_CHECKED_IN = "camp-check-in"
 CAMP_CHECKED_OUT = "camp-check-out"
 CAMP_CHECK_IN_UNDONE = "camp-check-in-undone"
 CAMP_CHECK_OUT_UNDONE = "camp-check-out-undone"
+CAMP_DRAW_RUN = "camp-draw-run"
 
 
 async def record(
