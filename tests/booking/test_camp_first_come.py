@@ -38,7 +38,7 @@ async def test_siblings_kept_together_share_one_registration_in_their_best_commo
 
 
 async def test_siblings_who_do_not_fit_wait_together_as_one_entry():
-    camp_row, (young, _, _) = await make_camp(ages=[(6, 9)], capacity=3)
+    camp_row, [young] = await make_camp(ages=[(6, 9)], capacity=3)
     now = timezone.now()
     await camp.apply(camp_row, application_input([child_input([young]), child_input([young])]), now)
     family = application_input([child_input([young]), child_input([young])])
@@ -101,7 +101,7 @@ async def test_applications_before_the_window_opens_are_refused():
 
 
 async def test_withdrawing_a_child_frees_its_place_and_promotes_the_next_family():
-    camp_row, (young, _, _) = await make_camp(ages=[(6, 9)], capacity=2)
+    camp_row, [young] = await make_camp(ages=[(6, 9)], capacity=2)
     now = timezone.now()
     first = await camp.apply(
         camp_row, application_input([child_input([young]), child_input([young])]), now
