@@ -12,7 +12,7 @@ from typing import Any
 
 from booking import tokens, waitlist
 from booking.models import CampApplication, Child, Registration, RegistrationStatus
-from events.models import EventText
+from events.models import EventText, Occurrence
 from events.services import pick_text
 from venskab import mail
 from venskab.settings import BASE_URL
@@ -40,7 +40,19 @@ async def _context(application: CampApplication) -> dict[str, Any]:
         "camp_title": text.title if text else "",
         "application_url": application_url(application),
         "positions": await _positions(children),
+        "weeks": await week_numbers(application.camp.event_id),  # type: ignore[attr-defined]
     }
+
+
+async def week_numbers(event_id: int) -> dict[int, int]:
+    """Each session's number as families read it ("week 2"), the earliest first. Cancelled
+    sessions keep their number, so a family's week is never renumbered under them."""
+    ids = (
+        await Occurrence.filter(event_id=event_id, capacity__not_isnull=True)
+        .order_by("starts_at", "id")
+        .values_list("id", flat=True)
+    )
+    return {session_id: number for number, session_id in enumerate(ids, start=1)}
 
 
 async def _positions(children: Sequence[Child]) -> dict[int, int]:
