@@ -106,4 +106,3 @@ async def test_every_camp_mail_renders_in_every_language(template, language):
     assert subject and f'<html lang="{language}"' in html
     assert all(len(line) <= 76 or "://" in line for line in text.splitlines())
     assert context["application_url"] in text
-
