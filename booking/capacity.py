@@ -23,7 +23,7 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import OperationalError
 from tortoise.expressions import F, Q
-from tortoise.functions import Count, Max, Sum
+from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from booking.models import Registration, RegistrationStatus
@@ -133,41 +133,64 @@ async def locked_tally(occurrence: Occurrence, now: datetime) -> AsyncIterator[T
     organiser may have changed meanwhile: capacity, status, waitlist, windows) and counts
     its seats and queue. Raises NotFound when the occurrence is gone, Busy as locked() does.
     """
-    async with _locking([occurrence.id]):
-        yield await _tally(occurrence, now)
+    async with _locking([occurrence.id]) as connection:
+        yield await _tally(connection, occurrence, now)
 
 
-async def _tally(occurrence: Occurrence, now: datetime) -> Tally:
-    waiting = Q(registrations__status=RegistrationStatus.WAITLISTED)
-    reserving = Q(registrations__status__in=RESERVING)
-    columns = [name for name in Occurrence._meta.fields_db_projection if name != "id"]
-    rows = (
-        await Occurrence.filter(id=occurrence.id)
-        .annotate(
-            _confirmed=Sum(
-                "registrations__seats",
-                _filter=Q(registrations__status=RegistrationStatus.CONFIRMED),
-            ),
-            _held=Sum(
-                "registrations__seats", _filter=reserving & Q(registrations__expires_at__gt=now)
-            ),
-            _waitlisted=Sum("registrations__seats", _filter=waiting),
-            _waiting=Count("registrations__id", _filter=waiting),
-            _last_queued_at=Max("registrations__queued_at", _filter=waiting),
-            _lapsed=Count(
-                "registrations__id", _filter=reserving & Q(registrations__expires_at__lte=now)
-            ),
-        )
-        .group_by("id")
-        .values(
-            *columns, "_confirmed", "_held", "_waitlisted", "_waiting", "_last_queued_at", "_lapsed"
-        )
+# One pass over the occurrence's registrations, joined to its row (read after the lock, so
+# what an organiser changed before it was granted is seen). Plain SQL: this runs while the
+# lock is held, and building it through the ORM costs more than running it.
+_TALLY_SQL = """
+SELECT o.*,
+    SUM(CASE WHEN r.status = {confirmed} THEN r.seats END) AS "_confirmed",
+    SUM(CASE WHEN r.status IN ({held}, {offered}) AND r.expires_at > {now} THEN r.seats END)
+        AS "_held",
+    SUM(CASE WHEN r.status = {waitlisted} THEN r.seats END) AS "_waitlisted",
+    COUNT(CASE WHEN r.status = {waitlisted} THEN r.id END) AS "_waiting",
+    MAX(CASE WHEN r.status = {waitlisted} THEN r.queued_at END) AS "_last_queued_at",
+    COUNT(CASE WHEN r.status IN ({held}, {offered}) AND r.expires_at <= {now} THEN r.id END)
+        AS "_lapsed"
+FROM "{occurrence}" o LEFT JOIN "{registration}" r ON r.occurrence_id = o.id
+WHERE o.id = {id}
+GROUP BY o.id
+"""
+
+
+def _tally_sql(dialect: str) -> str:
+    """The tally in the dialect's placeholders ($1… or ?, in the order of _tally_values)."""
+    names = ["confirmed", "held", "offered", "now", "waitlisted", "id"]
+    marks = {name: f"${n}" if dialect == "postgres" else f"?{n}" for n, name in enumerate(names, 1)}
+    return _TALLY_SQL.format(
+        occurrence=Occurrence._meta.db_table, registration=Registration._meta.db_table, **marks
     )
+
+
+def _tally_values(occurrence_id: int, now: datetime) -> list:
+    return [
+        RegistrationStatus.CONFIRMED.value,
+        RegistrationStatus.HELD.value,
+        RegistrationStatus.OFFERED.value,
+        now,
+        RegistrationStatus.WAITLISTED.value,
+        occurrence_id,
+    ]
+
+
+async def _tally(connection: BaseDBAsyncClient, occurrence: Occurrence, now: datetime) -> Tally:
+    dialect = connection.capabilities.dialect
+    sql = _TALLY_BY_DIALECT.get(dialect) or _TALLY_BY_DIALECT.setdefault(
+        dialect, _tally_sql(dialect)
+    )
+    rows = await connection.execute_query_dict(sql, _tally_values(occurrence.id, now))
     if not rows:
         raise NotFound(N_("We could not find that event."))
     row = rows[0]
-    for name in columns:
-        setattr(occurrence, name, row[name])
+    meta = Occurrence._meta
+    for name, column in meta.fields_db_projection.items():
+        setattr(occurrence, name, meta.fields_map[name].to_python_value(row[column]))
+    last_queued_at = Registration._meta.fields_map["queued_at"].to_python_value(
+        row["_last_queued_at"]
+    )
     return Tally(
         seats=Availability(
             capacity=occurrence.capacity,
@@ -176,19 +199,22 @@ async def _tally(occurrence: Occurrence, now: datetime) -> Tally:
             waitlisted=int(row["_waitlisted"] or 0),
         ),
         waiting=int(row["_waiting"] or 0),
-        last_queued_at=row["_last_queued_at"],
+        last_queued_at=last_queued_at,
         lapsed=int(row["_lapsed"] or 0),
     )
 
 
+_TALLY_BY_DIALECT: dict[str, str] = {}
+
+
 @contextlib.asynccontextmanager
-async def _locking(ids: list[int]) -> AsyncIterator[None]:
+async def _locking(ids: list[int]) -> AsyncIterator[BaseDBAsyncClient]:
     """The transaction, its lock timeout and the locks (ids sorted), with lock failures
     turned into Busy."""
     try:
         async with in_transaction() as connection:
             await _take_locks(connection, ids)
-            yield
+            yield connection
     except OperationalError as error:
         # SQLite: "database is locked" after busy_timeout.
         if "locked" in str(error).lower():
