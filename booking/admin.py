@@ -69,6 +69,7 @@ ACTION_NAMES = {
     audit.OCCURRENCE_CANCELLED: N_("Date cancelled"),
     audit.MESSAGE_SENT: N_("Message sent to everyone registered"),
     audit.ATTENDEES_EXPORTED: N_("Attendee list downloaded"),
+    audit.DATA_ERASED: N_("Personal data erased after the retention period"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

@@ -27,7 +27,6 @@ from venskab.models import OrganiserSession, RateLimitHit
 # links"; sign-in counts LOGIN_WINDOW_SECONDS), so deleting older hits never lifts a limit.
 RATE_LIMIT_KEEP = timedelta(days=1)
 DELETE_BATCH = 5000
-ERASED = "data-erased"  # the audit log's action for a run that erased personal data
 
 # The steps, as `venskab purge` prints them.
 STEPS = {
@@ -60,7 +59,7 @@ async def purge(now: datetime) -> dict[str, int]:
     erased = {step: counts[step] for step in ("camp_medical", "camp_personal", "registrations")}
     if any(erased.values()):
         # Ids and figures only: the record that retention ran outlives what it erased.
-        await audit.record(None, ERASED, "retention", erased, now)
+        await audit.record(None, audit.DATA_ERASED, "retention", erased, now)
     return counts
 
 

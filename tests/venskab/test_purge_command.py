@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from tortoise import timezone
 
-from booking import camp, registrations
+from booking import audit, camp, registrations
 from booking import views as booking_views
 from booking.models import Registration
+from tests.client_helpers import sign_in
 from tests.factories import (
     application_input,
     child_input,
@@ -33,7 +34,7 @@ from tests.venskab.test_cli import (  # noqa: F401 (fixtures)
     sqlite_url,
 )
 from venskab import cli, mail, retention, settings, worker
-from venskab.models import AuditEntry, OrganiserSession, OutboxMessage, RateLimitHit
+from venskab.models import AuditEntry, OrganiserSession, OutboxMessage, RateLimitHit, Role
 
 DAY = timedelta(days=1)
 MINUTE = timedelta(minutes=1)
@@ -103,10 +104,20 @@ async def test_a_run_that_erased_personal_data_is_in_the_audit_log_without_names
     now = ended + 91 * DAY
     await retention.purge(now)
     [entry] = await AuditEntry.all()
-    assert (entry.action, entry.at, entry.actor_id) == (retention.ERASED, now, None)
+    assert (entry.action, entry.at, entry.actor_id) == (audit.DATA_ERASED, now, None)
     assert entry.detail == {"camp_medical": 0, "camp_personal": 0, "registrations": 1}
     await retention.purge(now)
     assert await AuditEntry.all().count() == 1  # nothing erased, nothing logged
+
+
+async def test_admins_read_what_retention_erased_in_the_audit_log(client):
+    _, ended = await past_registration()
+    await retention.purge(ended + 91 * DAY)
+    await sign_in(client, await make_organiser(role=Role.ADMIN))
+    page = (await client.get("/en/organiser/audit")).text
+    assert "Personal data erased after the retention period" in page
+    assert "The system" in page
+    assert "all personal data of 0 camp applications, 1 registrations" in page
 
 
 def test_rate_limit_hits_are_kept_longer_than_any_limit_counts_them():
@@ -160,7 +171,7 @@ SEED = """
 import asyncio
 from datetime import UTC, datetime, timedelta
 from tortoise import Tortoise
-from booking import camp, registrations
+from booking import audit, camp, registrations
 from tests.factories import make_occurrence, registration_form
 from venskab import settings
 from venskab.models import OutboxMessage
