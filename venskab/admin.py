@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise import timezone
 
 from booking import admin as booking_admin
-from booking import organiser_actions
+from booking import camp_admin, organiser_actions
 from events import admin as events_admin
 from events import services
 from venskab import accounts, security
@@ -255,6 +255,7 @@ routes = [
     Route("/", dashboard, name="organiser-dashboard"),
     *events_admin.routes,
     *booking_admin.routes,
+    *camp_admin.routes,
     Route("/accounts", account_list, name="organiser-accounts"),
     Route("/accounts/new", account_new, methods=["GET", "POST"]),
     Route("/accounts/{organiser_id:id}", account_edit, methods=["GET", "POST"]),
