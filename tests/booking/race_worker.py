@@ -1,7 +1,9 @@
-"""One racing process for tests/booking/test_races.py (not a test module: run as a script).
+"""One racing process for tests/booking/test_races.py and test_camp_races.py (not a test
+module: run as a script).
 
     python tests/booking/race_worker.py register OCCURRENCE_ID ATTEMPTS LABEL [--seats 1|1-3]
     python tests/booking/race_worker.py cancel REGISTRATION_ID [REGISTRATION_ID ...]
+    python tests/booking/race_worker.py camp-apply CAMP_ID SESSION_ID FAMILIES LABEL
 
 DATABASE_URL (and VENSKAB_CAPACITY_LOCK, for the control twin) come from the environment, read
 once when venskab.settings is imported. The process opens the ORM, fills its connection pool,
@@ -101,9 +103,44 @@ async def cancel(args: argparse.Namespace) -> list[dict]:
     return await asyncio.gather(*(cancel_one(registration) for registration in chosen))
 
 
+async def camp_apply_one(camp_row, form) -> dict:
+    from booking import camp
+
+    found: dict = {"key": form.idempotency_key, "children": len(form.children)}
+    try:
+        applied = await camp.apply(camp_row, form, timezone.now())
+    except Busy:
+        return {**found, "outcome": "busy"}
+    except Exception as error:
+        return {**found, "outcome": f"error: {error!r}"}
+    return {**found, "outcome": "applied", "application": applied.application.id}
+
+
+async def camp_apply(args: argparse.Namespace) -> list[dict]:
+    """Families of 1–3 children (siblings kept together), all choosing the one session."""
+    from booking.models import Camp
+    from events.models import Occurrence
+    from tests.factories import application_input, child_input
+
+    camp_row = await Camp.get(id=args.camp)
+    session = await Occurrence.get(id=args.session)
+    choose = random.Random(f"{args.label}-{args.camp}")  # reproducible family sizes
+    forms = [
+        application_input(
+            [child_input([session], age=choose.randint(6, 13)) for _ in range(choose.randint(1, 3))]
+        )
+        for _ in range(args.families)
+    ]
+    await wait_for_start()
+    return await asyncio.gather(*(camp_apply_one(camp_row, form) for form in forms))
+
+
 async def main(args: argparse.Namespace) -> None:
     async with database():
         await fill_pool()
+        if args.command == "camp-apply":
+            print(json.dumps(await camp_apply(args)), flush=True)
+            return
         results = await (register(args) if args.command == "register" else cancel(args))
         # Where each waitlisted registration stands once this process is done (for the log).
         for result in results:
@@ -123,6 +160,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     one.add_argument("--seats", default="1", help="seats per attempt: N or LOW-HIGH")
     other = commands.add_parser("cancel")
     other.add_argument("ids", type=int, nargs="+")
+    camp = commands.add_parser("camp-apply")
+    camp.add_argument("camp", type=int)
+    camp.add_argument("session", type=int)
+    camp.add_argument("families", type=int)
+    camp.add_argument("label")
     return parser.parse_args(argv)
 
 
