@@ -70,6 +70,17 @@ ACTION_NAMES = {
     audit.MESSAGE_SENT: N_("Message sent to everyone registered"),
     audit.ATTENDEES_EXPORTED: N_("Attendee list downloaded"),
     audit.DATA_ERASED: N_("Personal data erased after the retention period"),
+    audit.CAMP_SETTINGS_CHANGED: N_("Camp settings changed"),
+    audit.CAMP_CHILD_MOVED: N_("Child moved to another camp week"),
+    audit.CAMP_APPLICATIONS_VIEWED: N_("Camp applications viewed"),
+    audit.CAMP_ROSTER_VIEWED: N_("Camp roster viewed"),
+    audit.CAMP_ROSTER_PRINTED: N_("Camp roster printed"),
+    audit.CAMP_ROSTER_EXPORTED: N_("Camp roster downloaded"),
+    audit.CAMP_CHECKED_IN: N_("Child checked in at camp"),
+    audit.CAMP_CHECKED_OUT: N_("Child checked out at camp"),
+    audit.CAMP_CHECK_IN_UNDONE: N_("Camp check-in undone"),
+    audit.CAMP_CHECK_OUT_UNDONE: N_("Camp check-out undone"),
+    audit.CAMP_DRAW_RUN: N_("Camp lottery drawn"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

@@ -281,3 +281,14 @@ async def test_each_camp_day_has_its_own_record(client):
     ).text
     assert "Checked in: 1" in page
     assert await CampAttendance.filter(child_id=anna.id).count() == 1
+
+
+async def test_admins_read_roster_access_in_the_audit_log(client):
+    week, (anna, _, _), admin = await week_with_children(client, Role.ADMIN)
+    await client.get(f"/en/organiser/camp-sessions/{week.id}/roster.csv")
+    await client.get(f"/en/organiser/camp-sessions/{week.id}/roster")
+    page = (await client.get("/en/organiser/audit")).text
+    assert page.index("Camp roster viewed") < page.index("Camp roster downloaded")
+    assert f'href="/en/organiser/camp-sessions/{week.id}/roster"' in page
+    assert "Children: 3" in page and admin.email in page
+    assert anna.name not in page
