@@ -20,6 +20,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import OperationalError
 
+from booking import camp_views
 from booking import views as booking_views
 from events import api as events_api
 from events import calendar_views
@@ -126,6 +127,7 @@ def build_routes() -> list[Route | Mount]:
                 *events_views.routes,
                 *calendar_views.routes,
                 *booking_views.routes,
+                *camp_views.routes,
                 Mount("/organiser", routes=admin.routes, middleware=admin.middleware),
             ],
         ),
