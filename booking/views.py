@@ -28,7 +28,7 @@ from booking.models import Registration, RegistrationStatus
 from events import calendar_links, feeds, services
 from events.calendar_views import CALENDAR_TYPE
 from events.ical import CalendarInfo, build_calendar
-from events.models import Event, EventStatus, EventText, Occurrence
+from events.models import Category, Event, EventStatus, EventText, Occurrence
 from events.services import pick_text, public_occurrence
 from venskab import security, settings
 from venskab.errors import Conflict, Invalid, NotFound
@@ -134,8 +134,14 @@ async def register_page(request: Request) -> Response:
     occurrence_id = request.path_params["occurrence_id"]
     now = timezone.now()
     if request.method == "POST":
+        camp = await Event.filter(occurrences__id=occurrence_id, category=Category.CAMP).first()
+        if camp is not None:  # nothing is written: the camp has its own form
+            return RedirectResponse(lang_url(f"camp/{camp.slug}"), status_code=303)
         return await _register(request, occurrence_id, now)
     occurrence = await public_occurrence(occurrence_id)
+    if occurrence.event.category == Category.CAMP:
+        # A camp week is not booked seat by seat: one application places all the children.
+        return RedirectResponse(lang_url(f"camp/{occurrence.event.slug}"), status_code=303)
     return await _form(request, occurrence, {}, {}, now)
 
 
