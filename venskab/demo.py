@@ -21,6 +21,8 @@ from typing import Any
 from babel.dates import format_date
 from tortoise.transactions import in_transaction
 
+from booking import camp
+from booking.models import AllocationRule, Camp, LanguageLevel, Swimming
 from events.models import Category, Event, EventStatus, Occurrence, OccurrenceStatus, Venue
 from events.services import (
     LOCAL,
@@ -34,6 +36,7 @@ from events.services import (
     save_venue,
     set_event_status,
 )
+from venskab.models import OutboxMessage
 
 POSTERS = "/static/posters/"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -1410,6 +1413,7 @@ CAMP: dict[str, Any] = {
     "poster": "summer-camp.svg",
     "registration_opens": (3, 1, "10:00"),
     "registration_closes": (6, 1, "12:00"),
+    "edits_close": (6, 20, "23:59"),  # families may change details until then
     "max_seats": 4,
     "sessions": [
         {"week": 0, "min_age": 7, "max_age": 10, "capacity": 40, "fee_ore": 0},
@@ -1529,6 +1533,66 @@ CAMP: dict[str, Any] = {
         },
     },
 }
+
+# Families who applied on the opening morning, so the organisers' pages show something: sent
+# through the camp's own rules (booking/camp.py), minutes after applications opened. "weeks"
+# are each child's wished weeks (indexes into CAMP["sessions"]); ages are on the first day.
+CAMP_FAMILIES: list[dict[str, Any]] = [
+    {
+        "guardian": ("Оксана Шевченко", "oksana.shevchenko@example.org", "+45 22 31 40 17"),
+        "address": "Amagerbrogade 112, 2300 København S",
+        "emergency": ("Ірина Бондар", "+45 28 64 19 03", "тітка"),
+        "language": "uk",
+        "photos": True,
+        "together": True,
+        "children": [
+            {
+                "name": "Марія Шевченко",
+                "age": 8,
+                "weeks": (3, 0),
+                "swimming": "beginner",
+                "allergies": "Горіхи (анафілаксія): EpiPen у рюкзаку",
+                "medication": "EpiPen",
+            },
+            {"name": "Богдан Шевченко", "age": 10, "weeks": (3, 1), "swimming": "confident"},
+        ],
+    },
+    {
+        "guardian": ("Andrii Melnyk", "andrii.melnyk@example.org", "+45 31 77 02 58"),
+        "address": "Nørrebrogade 45, 2200 København N",
+        "emergency": ("Mette Jensen", "+45 40 12 88 21", "neighbour"),
+        "language": "en",
+        "photos": False,
+        "together": True,
+        "children": [
+            {
+                "name": "Sofiia Melnyk",
+                "age": 12,
+                "weeks": (1, 2),
+                "swimming": "with-aid",
+                "medical": "Asthma: inhaler before sport",
+            },
+        ],
+    },
+    {
+        "guardian": ("Natalia Kovalenko", "natalia.kovalenko@example.org", "+45 51 90 33 64"),
+        "address": "Valby Langgade 20, 2500 Valby",
+        "emergency": ("Lars Holm", "+45 60 45 71 12", "nabo"),
+        "language": "da",
+        "photos": True,
+        "together": False,
+        "children": [
+            {"name": "Taras Kovalenko", "age": 7, "weeks": (0,), "swimming": "cannot"},
+            {
+                "name": "Olena Kovalenko",
+                "age": 13,
+                "weeks": (2, 3),
+                "swimming": "beginner",
+                "allergies": "Laktosefri kost",
+            },
+        ],
+    },
+]
 
 # ---------------------------------------------------------------- placing it in time
 
@@ -1730,7 +1794,64 @@ async def _camp(venues: dict[str, Venue], today: date) -> list[Occurrence]:
             fee_ore=session["fee_ore"],
         )
         occurrences.append(await save_occurrence(event, session_data))
+    edits_month, edits_day, edits_clock = CAMP["edits_close"]
+    camp_row = await Camp.create(
+        event=event,
+        allocation=AllocationRule.FIRST_COME,
+        applications_open_at=_at(opens_on, opens_clock),
+        applications_close_at=_at(date(year, closes_month, closes_day), closes_clock),
+        edits_close_at=_at(date(year, edits_month, edits_day), edits_clock),
+    )
+    await _camp_families(camp_row, occurrences)
     return occurrences
+
+
+async def _camp_families(camp_row: Camp, sessions: list[Occurrence]) -> None:
+    """The demo families apply minutes after the opening; demo addresses get no mail."""
+    assert camp_row.applications_open_at is not None
+    for n, family in enumerate(CAMP_FAMILIES, start=1):
+        children = []
+        for child in family["children"]:
+            wanted = [sessions[week] for week in child["weeks"]]
+            first_day = camp.first_day(wanted[0])
+            children.append(
+                camp.ChildInput(
+                    name=child["name"],
+                    date_of_birth=date(first_day.year - child["age"], 3, 14),
+                    preferences=tuple(session.id for session in wanted),
+                    allergies_diet=child.get("allergies", ""),
+                    medical_notes=child.get("medical", ""),
+                    medication=child.get("medication", ""),
+                    swimming=Swimming(child["swimming"]),
+                    danish_level=LanguageLevel.SOME,
+                    english_level=LanguageLevel.SOME,
+                )
+            )
+        name, email, phone = family["guardian"]
+        emergency_name, emergency_phone, relation = family["emergency"]
+        form = camp.ApplicationInput(
+            contact=camp.ContactInput(
+                guardian_name=name,
+                guardian_email=email,
+                guardian_phone=phone,
+                guardian_address=family["address"],
+                emergency_name=emergency_name,
+                emergency_phone=emergency_phone,
+                emergency_relation=relation,
+            ),
+            children=tuple(children),
+            language=family["language"],
+            idempotency_key=f"demo-camp-family-{n:02d}-{camp_row.id:06d}",
+            consent_data=True,
+            consent_photos=family["photos"],
+            consent_emergency_treatment=True,
+            keep_siblings_together=family["together"],
+        )
+        submitted = camp_row.applications_open_at + timedelta(minutes=3 * n)
+        await camp.apply(camp_row, form, submitted)
+    await OutboxMessage.filter(
+        to_address__in=[family["guardian"][1] for family in CAMP_FAMILIES]
+    ).delete()
 
 
 async def _venues() -> dict[str, Venue]:

@@ -8,6 +8,13 @@ import pytest
 from markupsafe import escape
 from tortoise import timezone
 
+from booking.models import (
+    AllocationRule,
+    ApplicationStatus,
+    Camp,
+    CampApplication,
+    Registration,
+)
 from events.models import (
     Category,
     Event,
@@ -19,6 +26,7 @@ from events.models import (
 )
 from events.services import LOCAL
 from venskab import demo, settings
+from venskab.models import OutboxMessage
 from venskab.settings import LANGUAGES
 
 # Seeding at several moments of the year: the rules must hold whatever `now` is.
@@ -264,3 +272,28 @@ async def test_camp_page_shows_the_age_ranges(client, seeded):
 async def test_fully_translated_event_shows_no_fallback_note(client, seeded):
     page = (await client.get("/uk/events/the-night-trains")).text
     assert "fallback-note" not in page
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=lambda m: m.date().isoformat())
+async def test_the_camp_takes_applications_first_come_in_its_registration_window(moment):
+    await demo.seed(moment)
+    [event] = await published(Category.CAMP)
+    camp = await Camp.get(event=event)
+    first = (await occurrences_of(event))[0]
+    assert camp.allocation == AllocationRule.FIRST_COME
+    assert camp.applications_open_at == first.registration_opens_at
+    assert camp.applications_close_at == first.registration_closes_at
+    assert camp.applications_close_at < camp.edits_close_at < first.starts_at
+    # Demo families applied on the opening morning and were placed; they get no mail.
+    applications = await CampApplication.filter(camp=camp)
+    assert len(applications) == 3
+    assert all(a.status == ApplicationStatus.ALLOCATED for a in applications)
+    assert await Registration.filter(camp_application__camp=camp).count() >= 3
+    assert await OutboxMessage.all().count() == 0
+
+
+async def test_the_demo_camp_page_lists_its_four_weeks(client):
+    await demo.seed(datetime(2027, 3, 20, 12, 0, tzinfo=UTC))
+    [event] = await published(Category.CAMP)
+    page = (await client.get(f"/en/camp/{event.slug}")).text
+    assert "Week 4" in page and "Ages 7–14" in page
