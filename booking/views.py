@@ -35,7 +35,15 @@ from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_, current_language, gettext
 from venskab.models import OutboxMessage
 from venskab.settings import BASE_URL
-from venskab.web import cached, conditional, environment, lang_url, render, validated_response
+from venskab.web import (
+    cached,
+    conditional,
+    environment,
+    lang_url,
+    page_cache,
+    render,
+    validated_response,
+)
 
 Status = RegistrationStatus
 
@@ -142,7 +150,28 @@ async def register_page(request: Request) -> Response:
     if occurrence.event.category == Category.CAMP:
         # A camp week is not booked seat by seat: one application places all the children.
         return RedirectResponse(lang_url(f"camp/{occurrence.event.slug}"), status_code=303)
-    return await _form(request, occurrence, {}, {}, now)
+    return await _blank_form(request, occurrence, now)
+
+
+# The empty form is a public page like any other but for two values: the browser's CSRF token
+# and the form's new idempotency key. It is rendered with markers in their place and kept in
+# the page cache (PAGE_CACHE_SECONDS, as every public page); each reader gets a copy with their
+# own values filled in. In a rush everyone asks for the same form at once.
+_CSRF_MARK = "csrf-" + secrets.token_hex(16)
+_KEY_MARK = "key-" + secrets.token_hex(16)
+
+
+async def _blank_form(request: Request, occurrence: Occurrence, now: datetime) -> Response:
+    async def build() -> Response:
+        return await _form(request, occurrence, {}, {}, now, csrf=_CSRF_MARK, key=_KEY_MARK)
+
+    page = await page_cache.get_or_render(f"form {request.url.path}?{request.url.query}", build)
+    if _KEY_MARK.encode() not in page.body:
+        return page  # no form (registration closed): nothing personal in it
+    body = page.body.replace(_CSRF_MARK.encode(), security.csrf_token(request).encode())
+    body = body.replace(_KEY_MARK.encode(), secrets.token_urlsafe(24).encode())
+    headers = {k: v for k, v in page.headers.items() if k not in ("content-length", "content-type")}
+    return Response(body, page.status_code, headers=headers, media_type="text/html")
 
 
 async def _register(request: Request, occurrence_id: int, now: datetime) -> Response:
@@ -168,6 +197,9 @@ async def _form(
     errors: dict[str, str],
     now: datetime,
     status_code: int = 200,
+    *,
+    csrf: str = "",
+    key: str = "",
 ) -> Response:
     seats = await capacity.availability(occurrence, now)
     state = opening(occurrence, seats, now)
@@ -182,8 +214,8 @@ async def _form(
         "seat_choices": [
             (str(n), str(n)) for n in range(1, occurrence.max_seats_per_registration + 1)
         ],
-        "csrf_token": security.csrf_token(request),
-        "idempotency_key": secrets.token_urlsafe(24),
+        "csrf_token": csrf or security.csrf_token(request),
+        "idempotency_key": key or secrets.token_urlsafe(24),
     }
     return render(request, "booking/register.html", context, status_code, headers=FORM_HEADERS)
 
