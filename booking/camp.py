@@ -233,6 +233,8 @@ def validate_child(child: ChildInput, sessions: dict[int, Occurrence]) -> dict[s
     )
     if child.date_of_birth is None:
         errors["date_of_birth"] = N_("Enter a real date of birth, e.g. 2015-06-30.")
+        if not child.preferences:  # said now too, so the family fixes both at once
+            errors["preferences"] = N_("Choose at least one camp week.")
         return errors
     if not child.preferences:
         errors["preferences"] = N_("Choose at least one camp week.")
