@@ -173,6 +173,25 @@ def _read_child(
     return child, values, errors
 
 
+def in_page_order(errors: Mapping[str, str], count: int) -> dict[str, str]:
+    """The errors in the order of the form's fields, so the summary reads like the page."""
+    child_fields = ("name", "date_of_birth", "preferences", *MEDICAL_TEXTS, *CHILD_CHOICES)
+    order = [
+        "",
+        "children",
+        *("guardian_name", "guardian_email", "guardian_phone", "guardian_address", "language"),
+        *("second_guardian_name", "second_guardian_phone", "second_guardian_email"),
+        *("emergency_name", "emergency_phone", "emergency_relation"),
+        *(child_field(n, name) for n in range(1, count + 1) for name in child_fields),
+        "keep_siblings_together",
+        "consent_data",
+        "consent_photos",
+        "consent_emergency_treatment",
+    ]
+    rank = {name: place for place, name in enumerate(order)}
+    return dict(sorted(errors.items(), key=lambda item: rank.get(item[0], len(order))))
+
+
 def without_child(values: Mapping[str, str], number: int, count: int) -> dict[str, str]:
     """The values with child `number` taken out and the children after it moved up one."""
     kept = {key: value for key, value in values.items() if not key.startswith("child-")}

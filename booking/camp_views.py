@@ -199,7 +199,7 @@ def _form(
     page = {
         **context,
         "values": values,
-        "errors": errors,
+        "errors": camp_forms.in_page_order(errors, count),
         "count": min(count, camp_forms.MOST_BLOCKS),
         "choices": min(camp_forms.CHOICES, len(context["sessions"])),
         "today": today.isoformat(),
