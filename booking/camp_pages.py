@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from booking import camp as camp_rules
 from booking import camp_roster
 from booking.camp_staff import Placement
-from booking.models import AllocationRule, LanguageLevel, Swimming
+from booking.models import AllocationRule, ApplicationStatus, LanguageLevel, Swimming
 from events import services
 from events.models import Event, EventText, Occurrence
 from venskab import i18n, security, web
@@ -39,6 +39,12 @@ PLACEMENT_NAMES = {
     Placement.AWAITING_DRAW: N_("Waiting for the draw"),
     Placement.NOT_PLACED: N_("Not placed"),
     Placement.WITHDRAWN: N_("Withdrawn"),
+}
+APPLICATION_NAMES = {
+    ApplicationStatus.SUBMITTED: N_("Submitted, waiting for the draw"),
+    ApplicationStatus.ALLOCATED: N_("Allocated"),
+    ApplicationStatus.WITHDRAWN: N_("Withdrawn by the family"),
+    ApplicationStatus.DELETED: N_("Deleted by the family"),
 }
 ALLOCATION_NAMES = {
     AllocationRule.FIRST_COME: N_("First come, first served"),
@@ -67,6 +73,7 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
         section="camp",
         placement_names=PLACEMENT_NAMES,
         allocation_names=ALLOCATION_NAMES,
+        application_names=APPLICATION_NAMES,
         swimming_names=SWIMMING_NAMES,
         level_names=LEVEL_NAMES,
         session_label=session_label,

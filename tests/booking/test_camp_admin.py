@@ -249,3 +249,18 @@ async def test_looking_at_the_children_is_logged_without_names(client):
     entry = await AuditEntry.get(action="camp-applications-viewed")
     assert (entry.actor_id, entry.subject) == (owner.id, f"camp {camp.id}")
     assert child.name not in str(entry.detail)
+
+
+async def test_the_overview_says_each_applications_status(client):
+    owner = await make_organiser()
+    camp, (week, _, _), _ = await owned_camp(owner)
+    drawing = await make_child(
+        await make_family(camp, status=ApplicationStatus.SUBMITTED), None, preferences=[week]
+    )
+    placed = await make_child(await make_family(camp), week)
+    await sign_in(client, owner)
+    page = (await client.get(f"/en/organiser/camps/{camp.event_id}/applications")).text
+    row = page[page.index(f'<tr id="c-{drawing.id}">') :]
+    assert "Submitted, waiting for the draw" in row[: row.index("</tr>")]
+    row = page[page.index(f'<tr id="c-{placed.id}">') :]
+    assert "Allocated" in row[: row.index("</tr>")]
