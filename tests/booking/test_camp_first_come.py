@@ -24,7 +24,7 @@ async def placements(application):
 
 
 async def test_siblings_kept_together_share_one_registration_in_their_best_common_week():
-    camp_row, (young, older, mixed) = await make_camp()
+    camp_row, (young, _, mixed) = await make_camp()
     form = application_input(
         [child_input([young, mixed], age=7), child_input([mixed, young], age=8)]
     )
