@@ -507,9 +507,19 @@ async def withdraw_children(
     leaving = [c for c in children if c.id in set(child_ids) and c.withdrawn_at is None]
     if not leaving:
         return []
-    sessions = {c.registration.occurrence_id for c in leaving if c.registration is not None}  # type: ignore[attr-defined]
+    # Lock where each child is placed or, not placed yet, every week it chose (the draw may
+    # place it meanwhile), then read the children again: a twin request (a double click) or
+    # the draw may have changed them since, and a stale child would free a sibling's seat.
+    sessions = {
+        s
+        for c in leaving
+        for s in ([c.registration.occurrence_id] if c.registration else c.preferences)  # type: ignore[attr-defined]
+    }
     promoted: list[Registration] = []
     async with capacity.locked(sessions) as locked:
+        leaving = await Child.filter(id__in=[c.id for c in leaving], withdrawn_at=None)
+        if not leaving:
+            return []
         for child in leaving:
             await _release(child, now)
         for session in locked:
