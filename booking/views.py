@@ -146,11 +146,7 @@ async def register_page(request: Request) -> Response:
         if camp is not None:  # nothing is written: the camp has its own form
             return RedirectResponse(lang_url(f"camp/{camp.slug}"), status_code=303)
         return await _register(request, occurrence_id, now)
-    occurrence = await public_occurrence(occurrence_id)
-    if occurrence.event.category == Category.CAMP:
-        # A camp week is not booked seat by seat: one application places all the children.
-        return RedirectResponse(lang_url(f"camp/{occurrence.event.slug}"), status_code=303)
-    return await _blank_form(request, occurrence, now)
+    return await _blank_form(request, occurrence_id, now)
 
 
 # The empty form is a public page like any other but for two values: the browser's CSRF token
@@ -161,13 +157,17 @@ _CSRF_MARK = "csrf-" + secrets.token_hex(16)
 _KEY_MARK = "key-" + secrets.token_hex(16)
 
 
-async def _blank_form(request: Request, occurrence: Occurrence, now: datetime) -> Response:
+async def _blank_form(request: Request, occurrence_id: int, now: datetime) -> Response:
     async def build() -> Response:
+        occurrence = await public_occurrence(occurrence_id)
+        if occurrence.event.category == Category.CAMP:
+            # A camp week is not booked seat by seat: one application places all the children.
+            return RedirectResponse(lang_url(f"camp/{occurrence.event.slug}"), status_code=303)
         return await _form(request, occurrence, {}, {}, now, csrf=_CSRF_MARK, key=_KEY_MARK)
 
     page = await page_cache.get_or_render(f"form {request.url.path}?{request.url.query}", build)
     if _KEY_MARK.encode() not in page.body:
-        return page  # no form (registration closed): nothing personal in it
+        return page  # no form (closed, or a camp's redirect): nothing personal in it
     body = page.body.replace(_CSRF_MARK.encode(), security.csrf_token(request).encode())
     body = body.replace(_KEY_MARK.encode(), secrets.token_urlsafe(24).encode())
     headers = {k: v for k, v in page.headers.items() if k not in ("content-length", "content-type")}
