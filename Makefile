@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test lint format lock migrate worker bench-pages bench-feeds bench-rush messages clean
+.PHONY: run test lint format lock migrate worker bench-pages bench-feeds bench-rush bench-camp-draw messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,9 @@ bench-feeds: $(VENV)/.dev
 
 bench-rush: $(VENV)/.dev
 	$(BIN)/python bench/rush.py
+
+bench-camp-draw: $(VENV)/.dev
+	$(BIN)/python bench/camp_draw.py
 
 clean:
 	rm -rf $(VENV) node_modules var
