@@ -122,19 +122,25 @@ class Tally:
     waiting: int  # parties in the queue (rows, not seats)
     last_queued_at: datetime | None  # the end of the queue
     lapsed: int  # holds and offers past their time whose status still says held or offered
+    # The registration a form key already made (any date's), read in the same query: None,
+    # or (registration id, its occurrence id).
+    keyed: tuple[int, int] | None = None
 
 
 @contextlib.asynccontextmanager
-async def locked_tally(occurrence: Occurrence, now: datetime) -> AsyncIterator[Tally]:
+async def locked_tally(
+    occurrence: Occurrence, now: datetime, form_key: str | None = None
+) -> AsyncIterator[Tally]:
     """locked() for one occurrence the caller read (with its event) before waiting: the
     fewest statements while holding the lock, for the rush on a popular date.
 
     After locking, one query re-reads the occurrence's own row onto `occurrence` (what an
     organiser may have changed meanwhile: capacity, status, waitlist, windows) and counts
-    its seats and queue. Raises NotFound when the occurrence is gone, Busy as locked() does.
+    its seats and queue, and finds the registration `form_key` made, if any (Tally.keyed).
+    Raises NotFound when the occurrence is gone, Busy as locked() does.
     """
     async with _locking([occurrence.id]) as connection:
-        yield await _tally(connection, occurrence, now)
+        yield await _tally(connection, occurrence, now, form_key)
 
 
 # One pass over the occurrence's registrations, joined to its row (read after the lock, so
@@ -149,7 +155,10 @@ SELECT o.*,
     COUNT(CASE WHEN r.status = {waitlisted} THEN r.id END) AS "_waiting",
     MAX(CASE WHEN r.status = {waitlisted} THEN r.queued_at END) AS "_last_queued_at",
     COUNT(CASE WHEN r.status IN ({held}, {offered}) AND r.expires_at <= {now} THEN r.id END)
-        AS "_lapsed"
+        AS "_lapsed",
+    (SELECT k.id FROM "{registration}" k WHERE k.idempotency_key = {key}) AS "_keyed_id",
+    (SELECT k.occurrence_id FROM "{registration}" k WHERE k.idempotency_key = {key})
+        AS "_keyed_occurrence_id"
 FROM "{occurrence}" o LEFT JOIN "{registration}" r ON r.occurrence_id = o.id
 WHERE o.id = {id}
 GROUP BY o.id
@@ -158,14 +167,14 @@ GROUP BY o.id
 
 def _tally_sql(dialect: str) -> str:
     """The tally in the dialect's placeholders ($1… or ?, in the order of _tally_values)."""
-    names = ["confirmed", "held", "offered", "now", "waitlisted", "id"]
+    names = ["confirmed", "held", "offered", "now", "waitlisted", "id", "key"]
     marks = {name: f"${n}" if dialect == "postgres" else f"?{n}" for n, name in enumerate(names, 1)}
     return _TALLY_SQL.format(
         occurrence=Occurrence._meta.db_table, registration=Registration._meta.db_table, **marks
     )
 
 
-def _tally_values(occurrence_id: int, now: datetime) -> list:
+def _tally_values(occurrence_id: int, now: datetime, form_key: str | None) -> list:
     return [
         RegistrationStatus.CONFIRMED.value,
         RegistrationStatus.HELD.value,
@@ -173,15 +182,18 @@ def _tally_values(occurrence_id: int, now: datetime) -> list:
         now,
         RegistrationStatus.WAITLISTED.value,
         occurrence_id,
+        form_key,
     ]
 
 
-async def _tally(connection: BaseDBAsyncClient, occurrence: Occurrence, now: datetime) -> Tally:
+async def _tally(
+    connection: BaseDBAsyncClient, occurrence: Occurrence, now: datetime, form_key: str | None
+) -> Tally:
     dialect = connection.capabilities.dialect
     sql = _TALLY_BY_DIALECT.get(dialect) or _TALLY_BY_DIALECT.setdefault(
         dialect, _tally_sql(dialect)
     )
-    rows = await connection.execute_query_dict(sql, _tally_values(occurrence.id, now))
+    rows = await connection.execute_query_dict(sql, _tally_values(occurrence.id, now, form_key))
     if not rows:
         raise NotFound(N_("We could not find that event."))
     row = rows[0]
@@ -201,6 +213,9 @@ async def _tally(connection: BaseDBAsyncClient, occurrence: Occurrence, now: dat
         waiting=int(row["_waiting"] or 0),
         last_queued_at=last_queued_at,
         lapsed=int(row["_lapsed"] or 0),
+        keyed=None
+        if row["_keyed_id"] is None
+        else (int(row["_keyed_id"]), int(row["_keyed_occurrence_id"])),
     )
 
 

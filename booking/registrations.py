@@ -119,32 +119,44 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
     """Confirm at once when seats are free (by the waitlist rule), else join the waitlist,
     else refuse as full. The same idempotency key always gives the same registration.
 
-    Whatever does not need the lock is read before waiting for it (the form's earlier
-    registration, the date and its texts for the message); what an organiser can change
-    under the lock is checked again once it is held.
+    Whatever does not need the lock is read before waiting for it (the date, its texts for
+    the message); what an organiser can change under the lock is checked again once it is
+    held, in the query that counts the seats and finds the form's earlier registration.
     """
-    existing = await _by_key(form.idempotency_key, occurrence_id)
-    if existing is not None:
-        return Outcome(existing, [], repeated=True)
     occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
     if occurrence is None:
         raise NotFound(N_("We could not find that event."))
-    _check(occurrence, form, now)
+    try:
+        _check(occurrence, form, now)  # refused early, without waiting for the lock
+    except (Conflict, Invalid, NotFound):
+        existing = await _by_key(form.idempotency_key, occurrence_id)
+        if existing is not None:  # the form was sent before: its registration stands
+            return Outcome(existing, [], repeated=True)
+        raise
     texts = await EventText.filter(event_id=occurrence.event.id)
     try:
-        async with capacity.locked_tally(occurrence, now) as tally:
+        async with capacity.locked_tally(occurrence, now, form.idempotency_key) as tally:
+            if tally.keyed is not None:  # the same form again: nothing new is written
+                return await _repeated(tally.keyed, occurrence_id)
             _check(occurrence, form, now)
             outcome, position = await _place_tallied(occurrence, form, now, tally)
             await messages.registered(outcome.registration, occurrence, position, texts=texts)
             await messages.promoted(outcome.promoted, occurrence)
             return outcome
     except IntegrityError:
-        # The key was used meanwhile: the same form sent twice at once gets the registration
-        # the first one made.
+        # The key was used meanwhile, for another date (one date's registrations wait for
+        # each other's lock, so the same form twice at once is found by the tally).
         existing = await _by_key(form.idempotency_key, occurrence_id)
         if existing is not None:
             return Outcome(existing, [], repeated=True)
         raise _expired() from None
+
+
+async def _repeated(keyed: tuple[int, int], occurrence_id: int) -> Outcome:
+    registration_id, keyed_occurrence_id = keyed
+    if keyed_occurrence_id != occurrence_id:
+        raise _expired()  # a form replayed or tampered with: its registration not revealed
+    return Outcome(await Registration.get(id=registration_id), [], repeated=True)
 
 
 def _expired() -> Invalid:

@@ -29,9 +29,9 @@ def organiser_changes_first(monkeypatch):
         real = capacity.locked_tally
 
         @contextlib.asynccontextmanager
-        async def changed_meanwhile(occurrence, now):
+        async def changed_meanwhile(occurrence, now, form_key=None):
             await Occurrence.filter(id=occurrence.id).update(**values)
-            async with real(occurrence, now) as tally:
+            async with real(occurrence, now, form_key) as tally:
                 yield tally
 
         monkeypatch.setattr(capacity, "locked_tally", changed_meanwhile)
@@ -82,6 +82,17 @@ async def test_the_tally_counts_seats_and_the_queue_under_the_lock():
         assert tally.waiting == 2
         assert tally.last_queued_at == max(first.queued_at, last.queued_at)
         assert tally.lapsed == 0
+        assert tally.keyed is None
+
+
+async def test_the_tally_finds_the_registration_a_form_key_made():
+    occurrence = await make_occurrence(capacity=5)
+    form = registration_form()
+    now = timezone.now()
+    made = (await register(occurrence.id, form, now)).registration
+    read = await Occurrence.get(id=occurrence.id).select_related("event")
+    async with capacity.locked_tally(read, now, form.idempotency_key) as tally:
+        assert tally.keyed == (made.id, occurrence.id)
 
 
 async def test_the_same_form_sent_twice_at_once_makes_one_registration():
@@ -94,3 +105,13 @@ async def test_the_same_form_sent_twice_at_once_makes_one_registration():
     assert await Registration.filter(occurrence=occurrence).count() == 1
     assert outcomes[0].registration.id == outcomes[1].registration.id
     assert sorted(outcome.repeated for outcome in outcomes) == [False, True]
+
+
+async def test_a_form_sent_again_after_the_date_closed_finds_its_registration():
+    occurrence = await make_occurrence(capacity=5)
+    form = registration_form()
+    now = timezone.now()
+    made = (await register(occurrence.id, form, now)).registration
+    await Occurrence.filter(id=occurrence.id).update(status=OccurrenceStatus.CANCELLED)
+    again = await register(occurrence.id, form, now)
+    assert again.repeated and again.registration.id == made.id
