@@ -125,6 +125,9 @@ class Tally:
     # The registration a form key already made (any date's), read in the same query: None,
     # or (registration id, its occurrence id).
     keyed: tuple[int, int] | None = None
+    # PostgreSQL: the id a registration made now takes, drawn under the lock (so ids keep the
+    # order the lock was granted in) in the same query; None elsewhere.
+    next_registration_id: int | None = None
 
 
 @contextlib.asynccontextmanager
@@ -158,7 +161,8 @@ SELECT o.*,
         AS "_lapsed",
     (SELECT k.id FROM "{registration}" k WHERE k.idempotency_key = {key}) AS "_keyed_id",
     (SELECT k.occurrence_id FROM "{registration}" k WHERE k.idempotency_key = {key})
-        AS "_keyed_occurrence_id"
+        AS "_keyed_occurrence_id",
+    {next_id} AS "_next_id"
 FROM "{occurrence}" o LEFT JOIN "{registration}" r ON r.occurrence_id = o.id
 WHERE o.id = {id}
 GROUP BY o.id
@@ -169,8 +173,13 @@ def _tally_sql(dialect: str) -> str:
     """The tally in the dialect's placeholders ($1… or ?, in the order of _tally_values)."""
     names = ["confirmed", "held", "offered", "now", "waitlisted", "id", "key"]
     marks = {name: f"${n}" if dialect == "postgres" else f"?{n}" for n, name in enumerate(names, 1)}
+    registration = Registration._meta.db_table
+    next_id = f"nextval(pg_get_serial_sequence('{registration}', 'id'))"
     return _TALLY_SQL.format(
-        occurrence=Occurrence._meta.db_table, registration=Registration._meta.db_table, **marks
+        occurrence=Occurrence._meta.db_table,
+        registration=registration,
+        next_id=next_id if dialect == "postgres" else "NULL",
+        **marks,
     )
 
 
@@ -216,6 +225,7 @@ async def _tally(
         keyed=None
         if row["_keyed_id"] is None
         else (int(row["_keyed_id"]), int(row["_keyed_occurrence_id"])),
+        next_registration_id=None if row["_next_id"] is None else int(row["_next_id"]),
     )
 
 

@@ -19,6 +19,7 @@ from events.ical import CalendarInfo
 from events.models import EventText, Occurrence
 from events.services import pick_text, texts_by_event
 from venskab import i18n, mail
+from venskab.models import OutboxMessage
 from venskab.settings import BASE_URL
 
 ICS_TYPE = "text/calendar; method=PUBLISH; charset=utf-8"
@@ -73,13 +74,16 @@ def _attachments(registration: Registration, context: dict[str, Any]) -> list[ma
     ]
 
 
+def _public(context: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in context.items() if not key.startswith("_")}
+
+
 async def _send(registration: Registration, template: str, context: dict[str, Any], **kw: Any):
-    public = {key: value for key, value in context.items() if not key.startswith("_")}
     await mail.enqueue(
         to=registration.email,
         language=registration.language,
         template=template,
-        context=public,
+        context=_public(context),
         **kw,
     )
 
@@ -93,16 +97,39 @@ async def registered(
 ):
     """Confirmation (with .ics and QR) or 'you are on the waitlist' (with the position).
     `texts`: see _context."""
+    template, context, attachments = await _registered(registration, occurrence, position, texts)
+    await _send(registration, template, context, attachments=attachments)
+
+
+async def registered_message(
+    registration: Registration,
+    occurrence: Occurrence,
+    position: int | None,
+    *,
+    texts: list[EventText] | None = None,
+) -> OutboxMessage:
+    """registered()'s message, rendered but not saved: the caller writes it together with
+    the registration (see mail.message)."""
+    template, context, attachments = await _registered(registration, occurrence, position, texts)
+    return mail.message(
+        to=registration.email,
+        language=registration.language,
+        template=template,
+        context=_public(context),
+        attachments=attachments,
+    )
+
+
+async def _registered(
+    registration: Registration,
+    occurrence: Occurrence,
+    position: int | None,
+    texts: list[EventText] | None,
+) -> tuple[str, dict[str, Any], list[mail.Attachment]]:
     context = await _context(registration, occurrence, texts)
     if registration.status == RegistrationStatus.CONFIRMED:
-        await _send(
-            registration,
-            "booking/confirmed",
-            context,
-            attachments=_attachments(registration, context),
-        )
-    else:
-        await _send(registration, "booking/waitlisted", {**context, "position": position})
+        return "booking/confirmed", context, _attachments(registration, context)
+    return "booking/waitlisted", {**context, "position": position}, []
 
 
 async def promoted(promoted: Sequence[Registration], occurrence: Occurrence) -> None:

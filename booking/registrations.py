@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from booking import capacity, messages, waitlist
 from booking.models import Registration, RegistrationStatus
 from events.models import EventStatus, EventText, Occurrence, OccurrenceStatus
-from venskab import settings
+from venskab import rows, settings
 from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_
 
@@ -139,10 +139,7 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
             if tally.keyed is not None:  # the same form again: nothing new is written
                 return await _repeated(tally.keyed, occurrence_id)
             _check(occurrence, form, now)
-            outcome, position = await _place_tallied(occurrence, form, now, tally)
-            await messages.registered(outcome.registration, occurrence, position, texts=texts)
-            await messages.promoted(outcome.promoted, occurrence)
-            return outcome
+            return await _place_tallied(occurrence, form, now, tally, texts)
     except IntegrityError:
         # The key was used meanwhile, for another date (one date's registrations wait for
         # each other's lock, so the same form twice at once is found by the tally).
@@ -180,30 +177,42 @@ def _check(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> Non
 
 
 async def _place_tallied(
-    occurrence: Occurrence, form: RegistrationForm, now: datetime, tally: capacity.Tally
-) -> tuple[Outcome, int | None]:
+    occurrence: Occurrence,
+    form: RegistrationForm,
+    now: datetime,
+    tally: capacity.Tally,
+    texts: list[EventText],
+) -> Outcome:
     """_place() from the tally, without reading the queue when the rule has nothing to do
-    (the rush: seats free and nobody waiting, or no seat free). Returns the outcome and the
-    newcomer's place in the queue."""
+    (the rush: seats free and nobody waiting, or no seat free), then the message."""
     seats = tally.seats
     if seats.free > 0 and seats.waitlisted > 0:  # free seats the queue may claim
         outcome = await _place(occurrence, form, now)
-        return outcome, await waitlist.position(outcome.registration)
+        position = await waitlist.position(outcome.registration)
+        await messages.registered(outcome.registration, occurrence, position, texts=texts)
+        await messages.promoted(outcome.promoted, occurrence)
+        return outcome
     if tally.lapsed:
         await waitlist.expire_lapsed(occurrence, now)
     if seats.free >= form.seats:  # nobody waits: the newcomer is the whole queue
-        registration = await _create(occurrence, form, now, RegistrationStatus.CONFIRMED)
-        return Outcome(registration, []), None
-    if not occurrence.waitlist_enabled:
+        status, queued_at, position = RegistrationStatus.CONFIRMED, None, None
+    elif occurrence.waitlist_enabled:
+        # Last in the queue: after everyone waiting (a later arrival may carry an earlier
+        # clock, see _place).
+        latest = tally.last_queued_at
+        status = RegistrationStatus.WAITLISTED
+        queued_at, position = (max(now, latest) if latest else now), tally.waiting + 1
+    else:
         raise Conflict(N_("Sorry, this date is full."))
-    # Last in the queue: after everyone waiting (a later arrival may carry an earlier clock,
-    # see _place).
-    latest = tally.last_queued_at
-    queued_at = max(now, latest) if latest else now
-    registration = await _create(
-        occurrence, form, now, RegistrationStatus.WAITLISTED, queued_at=queued_at
-    )
-    return Outcome(registration, []), tally.waiting + 1
+    registration = _new(occurrence, form, now, status, queued_at=queued_at)
+    if tally.next_registration_id is None:
+        await registration.save()
+        await messages.registered(registration, occurrence, position, texts=texts)
+    else:  # PostgreSQL: the registration and its message in one statement
+        registration.id = tally.next_registration_id
+        message = await messages.registered_message(registration, occurrence, position, texts=texts)
+        await rows.insert_together(registration, message)
+    return Outcome(registration, [])
 
 
 async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> Outcome:
@@ -239,7 +248,20 @@ async def _create(
     *,
     queued_at: datetime | None = None,
 ) -> Registration:
-    return await Registration.create(
+    registration = _new(occurrence, form, now, status, queued_at=queued_at)
+    await registration.save()
+    return registration
+
+
+def _new(
+    occurrence: Occurrence,
+    form: RegistrationForm,
+    now: datetime,
+    status: RegistrationStatus,
+    *,
+    queued_at: datetime | None = None,
+) -> Registration:
+    return Registration(
         occurrence=occurrence,
         status=status,
         seats=form.seats,

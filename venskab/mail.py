@@ -88,10 +88,46 @@ async def enqueue(
     _check_address(to)
     if dedupe_key is not None and await OutboxMessage.exists(dedupe_key=dedupe_key):
         return None
+    values = _values(to, language, template, context, attachments, send_after, dedupe_key)
+    if dedupe_key is None:
+        return await OutboxMessage.create(**values)
+    try:
+        # A savepoint inside the caller's transaction: a concurrent twin with the same key
+        # (a unique violation) must not abort the change that caused the message.
+        async with in_transaction():
+            return await OutboxMessage.create(**values)
+    except IntegrityError:
+        return None
+
+
+def message(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment] = (),
+) -> OutboxMessage:
+    """The row enqueue() would store, rendered but not saved: for a caller that writes it in
+    one statement with the change that caused it (booking/registrations.py). The caller
+    saves it in that change's transaction."""
+    _check_address(to)
+    return OutboxMessage(**_values(to, language, template, context, attachments, None, None))
+
+
+def _values(
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    attachments: Sequence[Attachment],
+    send_after: datetime | None,
+    dedupe_key: str | None,
+) -> dict[str, Any]:
     attached = [attachment.filename for attachment in attachments]
     subject, text, html = render(template, language, {**context, "attached": attached})
     now = timezone.now()
-    values = {
+    return {
         "to_address": to,
         "language": language,
         "template": template,
@@ -104,15 +140,6 @@ async def enqueue(
         "send_after": send_after,
         "next_attempt_at": max(now, send_after) if send_after else now,
     }
-    if dedupe_key is None:
-        return await OutboxMessage.create(**values)
-    try:
-        # A savepoint inside the caller's transaction: a concurrent twin with the same key
-        # (a unique violation) must not abort the change that caused the message.
-        async with in_transaction():
-            return await OutboxMessage.create(**values)
-    except IntegrityError:
-        return None
 
 
 def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
