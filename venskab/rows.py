@@ -13,9 +13,9 @@ from tortoise.models import Model
 
 async def insert_together(*rows: Model) -> None:
     """Insert these new rows, in this order, in the caller's transaction: in one statement on
-    PostgreSQL, one after the other elsewhere. A primary key left None comes from the
-    table's sequence (and stays None on the instance: set it beforehand when it is needed).
-    A unique violation raises tortoise.exceptions.IntegrityError, as save() does."""
+    PostgreSQL, one after the other with save() elsewhere. On PostgreSQL a primary key set
+    beforehand is the one written, and one left None comes from the table's sequence (and
+    stays None on the instance). A unique violation raises IntegrityError, as save() does."""
     connection = get_connection("default")
     if connection.capabilities.dialect != "postgres" or len(rows) < 2:
         for row in rows:
