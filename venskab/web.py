@@ -7,6 +7,7 @@ that keep the reader's language. Nothing here decides business rules.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import math
 import time
@@ -84,8 +85,15 @@ def iso_local(value: datetime) -> str:
 
 def when(occurrence: Any) -> str:
     """An occurrence's dates in the reader's language: a day range for all-day ones."""
-    starts, ends = occurrence.starts_at.astimezone(LOCAL), occurrence.ends_at.astimezone(LOCAL)
-    if occurrence.all_day:
+    return _when(occurrence.starts_at, occurrence.ends_at, occurrence.all_day, _locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _when(starts: datetime, ends: datetime, all_day: bool, locale: str) -> str:
+    """when() for given values (Babel's formatting is slow, and every page and message about
+    one date formats the same values: a rush writes hundreds of messages about one date)."""
+    starts, ends = starts.astimezone(LOCAL), ends.astimezone(LOCAL)
+    if all_day:
         last_day = (ends - timedelta(days=1)).date()
         if last_day <= starts.date():
             return local_date(starts)
