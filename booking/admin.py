@@ -81,6 +81,7 @@ ACTION_NAMES = {
     audit.CAMP_CHECK_IN_UNDONE: N_("Camp check-in undone"),
     audit.CAMP_CHECK_OUT_UNDONE: N_("Camp check-out undone"),
     audit.CAMP_DRAW_RUN: N_("Camp lottery drawn"),
+    audit.CAMP_APPLICATION_DELETED: N_("Camp application deleted by the family"),
 }
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.

@@ -36,6 +36,7 @@ CAMP_CHECKED_OUT = "camp-check-out"
 CAMP_CHECK_IN_UNDONE = "camp-check-in-undone"
 CAMP_CHECK_OUT_UNDONE = "camp-check-out-undone"
 CAMP_DRAW_RUN = "camp-draw-run"
+CAMP_APPLICATION_DELETED = "camp-application-deleted"  # by the family, through its link
 # Retention (venskab purge) erased personal data: the detail holds counts only.
 DATA_ERASED = "data-erased"
 

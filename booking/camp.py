@@ -16,9 +16,10 @@ The rules:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
@@ -26,7 +27,7 @@ from typing import Protocol
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from booking import camp_messages, capacity, waitlist
+from booking import audit, camp_messages, capacity, waitlist
 from booking.models import (
     AllocationRule,
     ApplicationStatus,
@@ -503,35 +504,58 @@ async def withdraw_children(
 ) -> list[Registration]:
     """Withdraw these children (all of them: the whole application). Their places are freed
     and the waitlists promoted in one transaction. Returns who was promoted."""
-    children = await application_children(application)
-    leaving = [c for c in children if c.id in set(child_ids) and c.withdrawn_at is None]
-    if not leaving:
-        return []
-    # Lock where each child is placed or, not placed yet, every week it chose (the draw may
-    # place it meanwhile), then read the children again: a twin request (a double click) or
-    # the draw may have changed them since, and a stale child would free a sibling's seat.
+    ids = list(child_ids)
+    async with _locked_for(application, ids) as locked:
+        return await _withdraw(application, ids, locked, now, tell=tell)
+
+
+@contextlib.asynccontextmanager
+async def _locked_for(
+    application: CampApplication, child_ids: Iterable[int]
+) -> AsyncIterator[list[Occurrence]]:
+    """capacity.locked() over where each of these children is placed or, not placed yet,
+    every week it chose (the draw may place it meanwhile)."""
+    children = await Child.filter(
+        application=application, id__in=list(child_ids), withdrawn_at=None
+    ).select_related("registration")
     sessions = {
         s
-        for c in leaving
+        for c in children
         for s in ([c.registration.occurrence_id] if c.registration else c.preferences)  # type: ignore[attr-defined]
     }
-    promoted: list[Registration] = []
     async with capacity.locked(sessions) as locked:
-        leaving = await Child.filter(id__in=[c.id for c in leaving], withdrawn_at=None)
-        if not leaving:
-            return []
-        for child in leaving:
-            await _release(child, now)
-        for session in locked:
-            promoted += await waitlist.promote(session, now)
-        await camp_messages.promoted(promoted, now)
-        remaining = await Child.filter(application=application, withdrawn_at__isnull=True).count()
-        if remaining == 0:
-            application.status = ApplicationStatus.WITHDRAWN
-            application.withdrawn_at = now
-            await application.save(update_fields=["status", "withdrawn_at"])
-        if tell:
-            await camp_messages.withdrawn(application, leaving, now)
+        yield locked
+
+
+async def _withdraw(
+    application: CampApplication,
+    child_ids: Iterable[int],
+    locked: Sequence[Occurrence],
+    now: datetime,
+    *,
+    tell: bool,
+) -> list[Registration]:
+    """Inside _locked_for(): read the children again (a twin request, a double click or the
+    draw may have changed them since: a stale child would free a sibling's seat), release
+    their places, promote the waitlists."""
+    leaving = await Child.filter(
+        application=application, id__in=list(child_ids), withdrawn_at=None
+    ).order_by("number")
+    if not leaving:
+        return []
+    for child in leaving:
+        await _release(child, now)
+    promoted: list[Registration] = []
+    for session in locked:
+        promoted += await waitlist.promote(session, now)
+    await camp_messages.promoted(promoted, now)
+    remaining = await Child.filter(application=application, withdrawn_at__isnull=True).count()
+    if remaining == 0:
+        application.status = ApplicationStatus.WITHDRAWN
+        application.withdrawn_at = now
+        await application.save(update_fields=["status", "withdrawn_at"])
+    if tell:
+        await camp_messages.withdrawn(application, leaving, now)
     return promoted
 
 
@@ -629,15 +653,23 @@ async def _check_editable(application: CampApplication, now: datetime) -> None:
 
 
 async def delete(application: CampApplication, now: datetime) -> None:
-    """The family deletes its application: children withdrawn (places freed), then every
-    personal and medical field erased at once. Counts stay, without names."""
-    children = await application_children(application)
-    await withdraw_children(application, [c.id for c in children], now, tell=False)
-    async with in_transaction():
+    """The family deletes its application, in one transaction: its children withdrawn (places
+    freed, waitlists promoted), every personal and medical field erased, and the deletion
+    recorded in the audit log (ids and counts only). Counts stay, without names."""
+    children = await Child.filter(application=application).values_list("id", flat=True)
+    async with _locked_for(application, children) as locked:
+        await _withdraw(application, children, locked, now, tell=False)
         await camp_messages.deleted(application, now)
         await erase_personal(application, now)
         application.status = ApplicationStatus.DELETED
         await application.save(update_fields=["status"])
+        await audit.record(
+            None,
+            audit.CAMP_APPLICATION_DELETED,
+            f"camp application {application.id}",
+            {"children": len(children)},
+            now,
+        )
 
 
 # ---------------------------------------------------------------- erasing

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from tortoise import timezone
 
-from booking import camp, capacity
+from booking import audit, camp, capacity
 from booking.models import ApplicationStatus, Child, Registration, RegistrationStatus
 from tests.factories import application_input, child_input, make_camp
 from venskab.errors import Conflict, Invalid
+from venskab.models import AuditEntry
 
 Status = RegistrationStatus
 
@@ -138,3 +139,13 @@ async def test_deleting_erases_every_personal_field_and_keeps_the_counts():
     assert child.name == "" and child.date_of_birth is None and child.medical_notes == ""
     registration = await Registration.get(camp_application_id=application.id)
     assert registration.name == "" and registration.status == Status.CANCELLED
+
+
+async def test_a_deletion_is_recorded_in_the_audit_log_without_names():
+    camp_row, (young, *_) = await make_camp()
+    now = timezone.now()
+    applied = await camp.apply(camp_row, application_input([child_input([young])]), now)
+    await camp.delete(applied.application, now)
+    entry = await AuditEntry.get(action=audit.CAMP_APPLICATION_DELETED)
+    assert entry.subject == f"camp application {applied.application.id}"
+    assert entry.detail == {"children": 1} and entry.actor_id is None
