@@ -27,7 +27,7 @@ from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from booking.models import Registration, RegistrationStatus
-from events.models import Occurrence
+from events.models import Event, Occurrence
 from venskab import settings
 from venskab.errors import Busy, NotFound
 from venskab.i18n import N_
@@ -137,8 +137,9 @@ async def locked_tally(
     """locked() for one occurrence the caller read (with its event) before waiting: the
     fewest statements while holding the lock, for the rush on a popular date.
 
-    After locking, one query re-reads the occurrence's own row onto `occurrence` (what an
-    organiser may have changed meanwhile: capacity, status, waitlist, windows) and counts
+    After locking, one query re-reads the occurrence's own row and its event's onto
+    `occurrence` and `occurrence.event` (what an organiser may have changed meanwhile:
+    capacity, status, waitlist, windows, the event's status and price) and counts
     its seats and queue, and finds the registration `form_key` made, if any (Tally.keyed).
     Raises NotFound when the occurrence is gone, Busy as locked() does.
     """
@@ -162,10 +163,12 @@ SELECT o.*,
     (SELECT k.id FROM "{registration}" k WHERE k.idempotency_key = {key}) AS "_keyed_id",
     (SELECT k.occurrence_id FROM "{registration}" k WHERE k.idempotency_key = {key})
         AS "_keyed_occurrence_id",
-    {next_id} AS "_next_id"
-FROM "{occurrence}" o LEFT JOIN "{registration}" r ON r.occurrence_id = o.id
+    {next_id} AS "_next_id",
+    {event_columns}
+FROM "{occurrence}" o JOIN "{event}" e ON e.id = o.event_id
+    LEFT JOIN "{registration}" r ON r.occurrence_id = o.id
 WHERE o.id = {id}
-GROUP BY o.id
+GROUP BY o.id, e.id
 """
 
 
@@ -175,8 +178,13 @@ def _tally_sql(dialect: str) -> str:
     marks = {name: f"${n}" if dialect == "postgres" else f"?{n}" for n, name in enumerate(names, 1)}
     registration = Registration._meta.db_table
     next_id = f"nextval(pg_get_serial_sequence('{registration}', 'id'))"
+    event_columns = ", ".join(
+        f'e."{column}" AS "_event_{column}"' for column in _event_columns().values()
+    )
     return _TALLY_SQL.format(
         occurrence=Occurrence._meta.db_table,
+        event=Event._meta.db_table,
+        event_columns=event_columns,
         registration=registration,
         next_id=next_id if dialect == "postgres" else "NULL",
         **marks,
@@ -209,6 +217,9 @@ async def _tally(
     meta = Occurrence._meta
     for name, column in meta.fields_db_projection.items():
         setattr(occurrence, name, meta.fields_map[name].to_python_value(row[column]))
+    event = occurrence.event
+    for name, column in _event_columns().items():
+        setattr(event, name, Event._meta.fields_map[name].to_python_value(row[f"_event_{column}"]))
     last_queued_at = Registration._meta.fields_map["queued_at"].to_python_value(
         row["_last_queued_at"]
     )
@@ -230,6 +241,15 @@ async def _tally(
 
 
 _TALLY_BY_DIALECT: dict[str, str] = {}
+
+
+def _event_columns() -> dict[str, str]:
+    """The event's own columns (field name → column), re-read with the occurrence's."""
+    return {
+        name: column
+        for name, column in Event._meta.fields_db_projection.items()
+        if name != Event._meta.pk_attr
+    }
 
 
 @contextlib.asynccontextmanager

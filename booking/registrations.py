@@ -6,8 +6,10 @@ that freed the seats and the messages written to the outbox in it too.
 
 from __future__ import annotations
 
+import copy
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -123,9 +125,7 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
     the message); what an organiser can change under the lock is checked again once it is
     held, in the query that counts the seats and finds the form's earlier registration.
     """
-    occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
-    if occurrence is None:
-        raise NotFound(N_("We could not find that event."))
+    occurrence, texts = await _date(occurrence_id)
     try:
         _check(occurrence, form, now)  # refused early, without waiting for the lock
     except (Conflict, Invalid, NotFound):
@@ -133,7 +133,6 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
         if existing is not None:  # the form was sent before: its registration stands
             return Outcome(existing, [], repeated=True)
         raise
-    texts = await EventText.filter(event_id=occurrence.event.id)
     try:
         async with capacity.locked_tally(occurrence, now, form.idempotency_key) as tally:
             if tally.keyed is not None:  # the same form again: nothing new is written
@@ -154,6 +153,30 @@ async def _repeated(keyed: tuple[int, int], occurrence_id: int) -> Outcome:
     if keyed_occurrence_id != occurrence_id:
         raise _expired()  # a form replayed or tampered with: its registration not revealed
     return Outcome(await Registration.get(id=registration_id), [], repeated=True)
+
+
+# The dates registered for, with their event, venue and texts, as read before the lock:
+# kept per process for PAGE_CACHE_SECONDS, as public pages are. What decides a registration
+# (the date's and the event's own rows) is read again under the lock by the tally; only the
+# message's words (title, venue) may be that many seconds old.
+_DATES: dict[int, tuple[float, Occurrence, list[EventText]]] = {}
+
+
+async def _date(occurrence_id: int) -> tuple[Occurrence, list[EventText]]:
+    """The date (a copy of its own: the tally writes onto it) and its event's texts."""
+    found = _DATES.get(occurrence_id)
+    if found is None or time.monotonic() - found[0] >= settings.PAGE_CACHE_SECONDS:
+        occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
+        if occurrence is None:
+            raise NotFound(N_("We could not find that event."))
+        texts = await EventText.filter(event_id=occurrence.event.id)
+        if len(_DATES) > 1000:
+            _DATES.clear()
+        found = _DATES[occurrence_id] = (time.monotonic(), occurrence, texts)
+    _, occurrence, texts = found
+    mine = copy.copy(occurrence)
+    mine.event = copy.copy(occurrence.event)
+    return mine, texts
 
 
 def _expired() -> Invalid:

@@ -13,9 +13,9 @@ from tortoise import timezone
 from booking import capacity
 from booking.models import Registration, RegistrationStatus
 from booking.registrations import register
-from events.models import Occurrence, OccurrenceStatus
+from events.models import Event, EventStatus, Occurrence, OccurrenceStatus
 from tests.factories import make_occurrence, registration_form
-from venskab.errors import Conflict
+from venskab.errors import Conflict, NotFound
 
 Status = RegistrationStatus
 
@@ -115,3 +115,28 @@ async def test_a_form_sent_again_after_the_date_closed_finds_its_registration():
     await Occurrence.filter(id=occurrence.id).update(status=OccurrenceStatus.CANCELLED)
     again = await register(occurrence.id, form, now)
     assert again.repeated and again.registration.id == made.id
+
+
+@pytest.fixture
+def dates_kept(monkeypatch):
+    """register() keeps the dates it read, as in production (the suite runs without)."""
+    from booking import registrations
+    from venskab import settings
+
+    monkeypatch.setattr(settings, "PAGE_CACHE_SECONDS", 60)
+    registrations._DATES.clear()
+    yield
+    registrations._DATES.clear()
+
+
+async def test_a_kept_date_is_still_read_again_under_the_lock(dates_kept):
+    occurrence = await make_occurrence(capacity=1, waitlist_enabled=False)
+    now = timezone.now()
+    await register(occurrence.id, registration_form(), now)  # the date is kept from here
+    await Occurrence.filter(id=occurrence.id).update(capacity=2)
+    second = (await register(occurrence.id, registration_form(), now)).registration
+    assert second.status == Status.CONFIRMED
+    await Event.filter(id=occurrence.event_id).update(status=EventStatus.DRAFT)
+    with pytest.raises(NotFound):  # withdrawn meanwhile: the tally reads the event too
+        await register(occurrence.id, registration_form(), now)
+    assert await Registration.filter(occurrence=occurrence).count() == 2
