@@ -16,6 +16,8 @@ How a seat is never given twice (DESIGN.md "Capacity"):
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import json
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -143,8 +145,13 @@ async def locked_tally(
     its seats and queue, and finds the registration `form_key` made, if any (Tally.keyed).
     Raises NotFound when the occurrence is gone, Busy as locked() does.
     """
-    async with _locking([occurrence.id]) as connection:
-        yield await _tally(connection, occurrence, now, form_key)
+    async with _transaction() as connection:
+        if connection.capabilities.dialect == "postgres":
+            row = await _lock_and_tally_postgres(connection, occurrence.id, now, form_key)
+        else:
+            await _take_locks(connection, [occurrence.id])
+            row = await _tally_row(connection, occurrence.id, now, form_key)
+        yield _read_tally(occurrence, row)
 
 
 # One pass over the occurrence's registrations, joined to its row (read after the lock, so
@@ -178,13 +185,10 @@ def _tally_sql(dialect: str) -> str:
     marks = {name: f"${n}" if dialect == "postgres" else f"?{n}" for n, name in enumerate(names, 1)}
     registration = Registration._meta.db_table
     next_id = f"nextval(pg_get_serial_sequence('{registration}', 'id'))"
-    event_columns = ", ".join(
-        f'e."{column}" AS "_event_{column}"' for column in _event_columns().values()
-    )
     return _TALLY_SQL.format(
         occurrence=Occurrence._meta.db_table,
         event=Event._meta.db_table,
-        event_columns=event_columns,
+        event_columns=_event_columns_sql(),
         registration=registration,
         next_id=next_id if dialect == "postgres" else "NULL",
         **marks,
@@ -203,17 +207,89 @@ def _tally_values(occurrence_id: int, now: datetime, form_key: str | None) -> li
     ]
 
 
-async def _tally(
-    connection: BaseDBAsyncClient, occurrence: Occurrence, now: datetime, form_key: str | None
-) -> Tally:
+async def _tally_row(
+    connection: BaseDBAsyncClient, occurrence_id: int, now: datetime, form_key: str | None
+) -> dict | None:
     dialect = connection.capabilities.dialect
     sql = _TALLY_BY_DIALECT.get(dialect) or _TALLY_BY_DIALECT.setdefault(
         dialect, _tally_sql(dialect)
     )
-    rows = await connection.execute_query_dict(sql, _tally_values(occurrence.id, now, form_key))
-    if not rows:
+    rows = await connection.execute_query_dict(sql, _tally_values(occurrence_id, now, form_key))
+    return rows[0] if rows else None
+
+
+# PostgreSQL: the lock and the tally in one round trip. A function, because each statement in
+# it reads what was committed before it started: the tally, run after the UPDATE was granted
+# the lock, sees the previous holder's rows (one statement doing both would count from before
+# the wait). It lives in the session's own temporary schema, made on first use on each
+# connection: it is a way of sending two statements at once, not part of the schema.
+_FUNCTION = "pg_temp.venskab_lock_and_tally"
+_FUNCTION_READY: dict[int, object] = {}  # the connections that have it, by their settings
+_FUNCTION_MADE: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "venskab_function_made", default=None
+)
+
+
+def _function_sql() -> str:
+    literal = {status.name.lower(): f"'{status.value}'" for status in RegistrationStatus}
+    registration = Registration._meta.db_table
+    tally = _TALLY_SQL.format(
+        occurrence=Occurrence._meta.db_table,
+        event=Event._meta.db_table,
+        event_columns=_event_columns_sql(),
+        registration=registration,
+        next_id=f"nextval(pg_get_serial_sequence('{registration}', 'id'))",
+        confirmed=literal["confirmed"],
+        held=literal["held"],
+        offered=literal["offered"],
+        waitlisted=literal["waitlisted"],
+        now="p_now",
+        id="p_id",
+        key="p_key",
+    )
+    # Names from the models, statuses from their enum: nothing here comes from outside.
+    return f"""
+CREATE OR REPLACE FUNCTION {_FUNCTION}(
+    p_id integer, p_lock boolean, p_timeout text, p_now timestamptz, p_key text
+) RETURNS json LANGUAGE plpgsql VOLATILE AS $tally$
+BEGIN
+    PERFORM set_config('lock_timeout', p_timeout, true);
+    IF p_lock THEN
+        UPDATE "{Occurrence._meta.db_table}" SET "lock_version" = "lock_version" + 1
+        WHERE "id" = p_id;
+    END IF;
+    RETURN (SELECT row_to_json(t) FROM ({tally}) t);
+END
+$tally$"""  # noqa: S608
+
+
+async def _lock_and_tally_postgres(
+    connection: BaseDBAsyncClient, occurrence_id: int, now: datetime, form_key: str | None
+) -> dict | None:
+    async with connection.acquire_connection() as raw:
+        session = raw.get_settings()
+        if id(session) not in _FUNCTION_READY:
+            await raw.execute(_function_sql())  # in this transaction: undone if it rolls back
+            if len(_FUNCTION_READY) > 1000:  # connections come and go: forget the old ones
+                _FUNCTION_READY.clear()
+            _FUNCTION_READY[id(session)] = session  # held, so its id is not reused
+            made = _FUNCTION_MADE.get()
+            if made is not None:
+                made.append(id(session))
+        found = await raw.fetchval(
+            f"SELECT {_FUNCTION}($1, $2, $3, $4, $5)",
+            occurrence_id,
+            settings.CAPACITY_LOCK,  # only the race tests' control twin turns it off
+            LOCK_TIMEOUT,
+            now,
+            form_key,
+        )
+    return json.loads(found) if found is not None else None
+
+
+def _read_tally(occurrence: Occurrence, row: dict | None) -> Tally:
+    if row is None:
         raise NotFound(N_("We could not find that event."))
-    row = rows[0]
     meta = Occurrence._meta
     for name, column in meta.fields_db_projection.items():
         setattr(occurrence, name, meta.fields_map[name].to_python_value(row[column]))
@@ -243,6 +319,10 @@ async def _tally(
 _TALLY_BY_DIALECT: dict[str, str] = {}
 
 
+def _event_columns_sql() -> str:
+    return ", ".join(f'e."{column}" AS "_event_{column}"' for column in _event_columns().values())
+
+
 def _event_columns() -> dict[str, str]:
     """The event's own columns (field name → column), re-read with the occurrence's."""
     return {
@@ -256,19 +336,29 @@ def _event_columns() -> dict[str, str]:
 async def _locking(ids: list[int]) -> AsyncIterator[BaseDBAsyncClient]:
     """The transaction, its lock timeout and the locks (ids sorted), with lock failures
     turned into Busy."""
+    async with _transaction() as connection:
+        await _take_locks(connection, ids)
+        yield connection
+
+
+@contextlib.asynccontextmanager
+async def _transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """A transaction whose lock failures become Busy."""
+    made: list = []
+    token = _FUNCTION_MADE.set(made)
     try:
         async with in_transaction() as connection:
-            await _take_locks(connection, ids)
             yield connection
-    except OperationalError as error:
-        # SQLite: "database is locked" after busy_timeout.
-        if "locked" in str(error).lower():
-            raise Busy from error
-        raise
-    except Exception as error:
+    except BaseException as error:
+        for session in made:  # rolled back with the transaction: make it again next time
+            _FUNCTION_READY.pop(session, None)
+        if isinstance(error, OperationalError) and "locked" in str(error).lower():
+            raise Busy from error  # SQLite: "database is locked" after busy_timeout
         if _is_lock_failure(error):
             raise Busy from error
         raise
+    finally:
+        _FUNCTION_MADE.reset(token)
 
 
 async def _take_locks(connection: BaseDBAsyncClient, ids: list[int]) -> None:

@@ -140,3 +140,20 @@ async def test_a_kept_date_is_still_read_again_under_the_lock(dates_kept):
     with pytest.raises(NotFound):  # withdrawn meanwhile: the tally reads the event too
         await register(occurrence.id, registration_form(), now)
     assert await Registration.filter(occurrence=occurrence).count() == 2
+
+
+async def test_the_lock_function_is_made_again_after_a_rolled_back_first_use(backend):
+    """PostgreSQL: the lock-and-tally function is made in the transaction that first needs
+    it on a connection; when that transaction rolls back, the next one makes it again."""
+    if backend != "postgres":
+        pytest.skip("the function is PostgreSQL's")
+    occurrence = await make_occurrence(capacity=1, waitlist_enabled=False)
+    now = timezone.now()
+    await register(occurrence.id, registration_form(), now)
+    for _ in range(12):  # more than the pool's connections: each first use rolls back
+        capacity._FUNCTION_READY.clear()
+        with pytest.raises(Conflict):
+            await register(occurrence.id, registration_form(), now)
+        assert capacity._FUNCTION_READY == {}
+    await Occurrence.filter(id=occurrence.id).update(capacity=2)
+    assert (await register(occurrence.id, registration_form(), now)).registration.id
