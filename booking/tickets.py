@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -64,6 +65,11 @@ def qr_svg(url: str, title: str) -> str:
     return buffer.getvalue().decode()
 
 
+@functools.lru_cache(maxsize=256)
 def registration_ics(entry: CalendarEntry, info: CalendarInfo) -> bytes:
-    """The registrant's date, with the same UID as the public feeds."""
+    """The registrant's date, with the same UID as the public feeds.
+
+    Remembered: the file is a pure function of the entry and the header (both frozen, so the
+    key is every value in it), and everyone confirmed for a date in a language gets the same
+    one; it is built while the date's lock is held."""
     return build_calendar([entry], info)
