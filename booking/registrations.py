@@ -179,6 +179,17 @@ async def _date(occurrence_id: int) -> tuple[Occurrence, list[EventText]]:
     return mine, texts
 
 
+async def kept_date(occurrence_id: int) -> Occurrence | None:
+    """The date with its event as register() reads it before the lock (kept for
+    PAGE_CACHE_SECONDS), or None when there is no such date: for what the page decides
+    before registering (a camp week has its own form)."""
+    try:
+        occurrence, _ = await _date(occurrence_id)
+    except NotFound:
+        return None
+    return occurrence
+
+
 def _expired() -> Invalid:
     return Invalid({"": N_("This form has expired. Please reload the page and try again.")})
 

@@ -142,9 +142,10 @@ async def register_page(request: Request) -> Response:
     occurrence_id = request.path_params["occurrence_id"]
     now = timezone.now()
     if request.method == "POST":
-        camp = await Event.filter(occurrences__id=occurrence_id, category=Category.CAMP).first()
-        if camp is not None:  # nothing is written: the camp has its own form
-            return RedirectResponse(lang_url(f"camp/{camp.slug}"), status_code=303)
+        date = await registrations.kept_date(occurrence_id)  # the read register() uses
+        if date is not None and date.event.category == Category.CAMP:
+            # Nothing is written: the camp has its own form.
+            return RedirectResponse(lang_url(f"camp/{date.event.slug}"), status_code=303)
         return await _register(request, occurrence_id, now)
     return await _blank_form(request, occurrence_id, now)
 
