@@ -158,6 +158,8 @@ def check_open(camp: Camp, now: datetime) -> None:
         raise Conflict(N_("Applications for the camp have not opened yet."))
     if camp.applications_close_at is not None and now >= camp.applications_close_at:
         raise Conflict(N_("Applications for the camp have closed."))
+    if camp.drawn_at is not None:  # a window reopened after the draw: nothing would place it
+        raise Conflict(N_("Applications for the camp have closed."))
 
 
 def edits_open(camp: Camp, sessions: Sequence[Occurrence], now: datetime) -> bool:

@@ -8,7 +8,13 @@ import pytest
 from tortoise import timezone
 
 from booking import audit, camp, capacity
-from booking.models import ApplicationStatus, Child, Registration, RegistrationStatus
+from booking.models import (
+    AllocationRule,
+    ApplicationStatus,
+    Child,
+    Registration,
+    RegistrationStatus,
+)
 from tests.factories import application_input, child_input, make_camp
 from venskab.errors import Conflict, Invalid
 from venskab.models import AuditEntry
@@ -149,3 +155,11 @@ async def test_a_deletion_is_recorded_in_the_audit_log_without_names():
     entry = await AuditEntry.get(action=audit.CAMP_APPLICATION_DELETED)
     assert entry.subject == f"camp application {applied.application.id}"
     assert entry.detail == {"children": 1} and entry.actor_id is None
+
+
+async def test_no_application_is_taken_after_the_draw_even_if_the_window_reopens():
+    camp_row, (young, *_) = await make_camp(allocation=AllocationRule.LOTTERY)
+    camp_row.drawn_at = timezone.now() - timedelta(hours=1)
+    await camp_row.save()
+    with pytest.raises(Conflict):
+        await camp.apply(camp_row, application_input([child_input([young])]), timezone.now())
