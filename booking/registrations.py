@@ -160,23 +160,35 @@ async def _repeated(keyed: tuple[int, int], occurrence_id: int) -> Outcome:
 # (the date's and the event's own rows) is read again under the lock by the tally; only the
 # message's words (title, venue) may be that many seconds old.
 _DATES: dict[int, tuple[float, Occurrence, list[EventText]]] = {}
+_READING: set[int] = set()  # dates being read again: meanwhile the kept read still serves
 
 
 async def _date(occurrence_id: int) -> tuple[Occurrence, list[EventText]]:
     """The date (a copy of its own: the tally writes onto it) and its event's texts."""
     found = _DATES.get(occurrence_id)
-    if found is None or time.monotonic() - found[0] >= settings.PAGE_CACHE_SECONDS:
-        occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
-        if occurrence is None:
-            raise NotFound(N_("We could not find that event."))
-        texts = await EventText.filter(event_id=occurrence.event.id)
-        if len(_DATES) > 1000:
-            _DATES.clear()
-        found = _DATES[occurrence_id] = (time.monotonic(), occurrence, texts)
+    fresh = found is not None and time.monotonic() - found[0] < settings.PAGE_CACHE_SECONDS
+    if found is None or not (fresh or occurrence_id in _READING):
+        _READING.add(occurrence_id)  # one reader per process; the others keep the old read
+        try:
+            found = await _read_date(occurrence_id)
+        finally:
+            _READING.discard(occurrence_id)
     _, occurrence, texts = found
     mine = copy.copy(occurrence)
     mine.event = copy.copy(occurrence.event)
     return mine, texts
+
+
+async def _read_date(occurrence_id: int) -> tuple[float, Occurrence, list[EventText]]:
+    occurrence = await Occurrence.get_or_none(id=occurrence_id).select_related("event", "venue")
+    if occurrence is None:
+        _DATES.pop(occurrence_id, None)
+        raise NotFound(N_("We could not find that event."))
+    texts = await EventText.filter(event_id=occurrence.event.id)
+    if len(_DATES) > 1000:
+        _DATES.clear()
+    found = _DATES[occurrence_id] = (time.monotonic(), occurrence, texts)
+    return found
 
 
 async def kept_date(occurrence_id: int) -> Occurrence | None:
