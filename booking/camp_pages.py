@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from booking import camp as camp_rules
-from booking import camp_roster
+from booking import camp_labels, camp_roster
 from booking.camp_staff import Placement
-from booking.models import AllocationRule, ApplicationStatus, LanguageLevel, Swimming
+from booking.models import AllocationRule, ApplicationStatus
 from events import services
 from events.models import Event, EventText, Occurrence
 from venskab import i18n, security, web
@@ -50,18 +50,8 @@ ALLOCATION_NAMES = {
     AllocationRule.FIRST_COME: N_("First come, first served"),
     AllocationRule.LOTTERY: N_("Lottery after the application window"),
 }
-SWIMMING_NAMES = {
-    Swimming.CANNOT: N_("Cannot swim yet"),
-    Swimming.WITH_AID: N_("Swims with armbands or a float"),
-    Swimming.BEGINNER: N_("Swims a few metres alone"),
-    Swimming.CONFIDENT: N_("Swims 25 metres or more"),
-}
-LEVEL_NAMES = {
-    LanguageLevel.NONE: N_("None"),
-    LanguageLevel.SOME: N_("Some"),
-    LanguageLevel.GOOD: N_("Good"),
-    LanguageLevel.FLUENT: N_("Fluent"),
-}
+SWIMMING_NAMES = camp_labels.SWIMMING
+LEVEL_NAMES = camp_labels.LEVELS
 
 
 def page(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:

@@ -18,36 +18,21 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from tortoise import timezone
 
-from booking import camp, camp_forms, camp_messages, capacity, tokens
+from booking import camp, camp_forms, camp_labels, camp_messages, capacity, tokens
 from booking import camp_family_views as family
 from booking.models import (
     Camp,
-    LanguageLevel,
     RegistrationStatus,
-    Swimming,
 )
 from booking.views import FORM_HEADERS, REGISTER_LIMIT
 from events.models import EventText, Occurrence
 from events.services import LOCAL, pick_text
 from venskab import i18n, security, settings
 from venskab.errors import Conflict, Invalid
-from venskab.i18n import N_, current_language
+from venskab.i18n import current_language
 from venskab.web import cached, environment, lang_url, render
 
 Status = RegistrationStatus
-
-SWIMMING = {
-    Swimming.CANNOT: N_("Cannot swim"),
-    Swimming.WITH_AID: N_("Swims with armbands or a float"),
-    Swimming.BEGINNER: N_("Swims a few metres alone"),
-    Swimming.CONFIDENT: N_("Swims 25 metres or more"),
-}
-LEVELS = {
-    LanguageLevel.NONE: N_("None"),
-    LanguageLevel.SOME: N_("A few words"),
-    LanguageLevel.GOOD: N_("Good"),
-    LanguageLevel.FLUENT: N_("Fluent"),
-}
 
 
 def session_days(session: Occurrence) -> str:
@@ -60,7 +45,7 @@ def session_days(session: Occurrence) -> str:
 
 def choices(kind: str) -> list[tuple[str, str]]:
     """A select's (value, text) pairs in the reader's language: "swimming" or "level"."""
-    labels = SWIMMING if kind == "swimming" else LEVELS
+    labels = camp_labels.SWIMMING if kind == "swimming" else camp_labels.LEVELS
     return [(value.value, i18n.gettext(text)) for value, text in labels.items()]
 
 
