@@ -27,7 +27,7 @@ from booking.models import (
 from booking.views import FORM_HEADERS, REGISTER_LIMIT
 from events.models import EventText, Occurrence
 from events.services import LOCAL, pick_text
-from venskab import i18n, security, settings
+from venskab import i18n, security
 from venskab.errors import Conflict, Invalid
 from venskab.i18n import current_language
 from venskab.web import cached, environment, lang_url, render
@@ -170,10 +170,6 @@ def _form(
         "count": min(count, camp_forms.MOST_BLOCKS),
         "choices": min(camp_forms.CHOICES, len(context["sessions"])),
         "today": today.isoformat(),
-        "retention": {
-            "medical": settings.CAMP_MEDICAL_RETENTION_DAYS,
-            "personal": settings.PERSONAL_RETENTION_DAYS,
-        },
         "csrf_token": security.csrf_token(request),
         "idempotency_key": secrets.token_urlsafe(24),
     }

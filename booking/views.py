@@ -467,11 +467,7 @@ def _resend_form(
 async def privacy_page(request: Request) -> Response:
     """The notice for registrations and, at #camp, for the summer camp (linked from the
     camp application's consent). The periods are the ones `venskab purge` applies."""
-    context = {
-        "medical_days": settings.CAMP_MEDICAL_RETENTION_DAYS,
-        "personal_days": settings.PERSONAL_RETENTION_DAYS,
-    }
-    return render(request, "booking/privacy.html", context)
+    return render(request, "booking/privacy.html", {})
 
 
 GET_POST = ["GET", "POST"]

@@ -28,7 +28,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from events import labels
-from venskab import i18n
+from venskab import i18n, settings
 from venskab.errors import (
     Busy,
     Conflict,
@@ -166,6 +166,14 @@ register_url_convertor("id", IdConvertor())
 # ---------------------------------------------------------------- environment
 
 
+def retention_days() -> dict[str, int]:
+    """The periods `venskab purge` applies, as consents and the privacy notice state them."""
+    return {
+        "medical": settings.CAMP_MEDICAL_RETENTION_DAYS,
+        "personal": settings.PERSONAL_RETENTION_DAYS,
+    }
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(ROOT / "templates"),
@@ -193,6 +201,7 @@ def build_environment() -> Environment:
         current_language=i18n.current_language.get,
         CATEGORY_NAMES=labels.CATEGORY_NAMES,
         AUDIENCE_NAMES=labels.AUDIENCE_NAMES,
+        retention_days=retention_days,
     )
     return env
 

@@ -25,7 +25,20 @@ from booking.models import (
 from events.models import Category
 from tests.client_helpers import csrf_token
 from tests.factories import born_aged, make_camp, make_event, make_occurrence
+from venskab import i18n
 from venskab.models import OutboxMessage
+
+OFFER = "A place in week %(week)s (%(dates)s) is free: please confirm it by %(deadline)s."
+
+
+def uk(message: str) -> str:
+    """A msgid as the Ukrainian pages say it (the text before its first placeholder)."""
+    token = i18n.current_language.set("uk")
+    try:
+        return i18n.gettext(message).split("%(")[0]
+    finally:
+        i18n.current_language.reset(token)
+
 
 KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
 APPLIED = re.compile(r"^/(uk|da|en)/camp/applications/([0-9]+-[A-Za-z0-9_-]{32})\?done=applied$")
@@ -291,7 +304,7 @@ async def test_a_family_applies_and_lands_on_its_application_page_with_one_messa
     assert page.status_code == 200
     assert page.headers["cache-control"] == "no-store"
     assert page.text.count('data-state="placed"') == 2
-    assert "Placed in week 1" in page.text and "Placed in week 3" in page.text
+    assert page.text.count(uk("Placed in week %(week)s: %(dates)s.")) == 2
     assert "Марія" in page.text and "oksana@example.org" in page.text
 
 
@@ -340,7 +353,8 @@ async def test_errors_come_back_per_child_with_every_value_kept(client):
     assert page.count('aria-invalid="true"') >= 4
     assert "Лактоза</textarea>" in page and "Сироп</textarea>" in page
     assert 'value="Петро"' in page and 'value="not-an-email"' in page
-    assert "The child's age on the first day does not fit every week chosen." in page
+    too_old = "The child's age on the first day does not fit every week chosen. "
+    assert uk(too_old + "Choose only weeks for the child's age.") in page
     assert await nothing_written()
 
 
@@ -372,7 +386,7 @@ async def test_seven_children_are_refused_and_nothing_is_written(client):
     data = answers([child(young, name=f"Дитина {n}") for n in range(1, 8)])
     response = await post(client, slug, data)
     assert response.status_code == 400
-    assert "Add at least one child (at most six per application)." in response.text
+    assert uk("Add at least one child (at most six per application).") in response.text
     assert 'value="Дитина 7"' in response.text
     assert await nothing_written()
 
@@ -384,7 +398,7 @@ async def test_a_closed_window_is_a_409_with_the_input_kept(client):
     await Camp.filter(id=camp_row.id).update(applications_close_at=closed)
     response = await post(client, slug, answers([child(young, name="Марія")]), key=key)
     assert response.status_code == 409
-    assert "Applications for the camp have closed." in response.text
+    assert uk("Applications for the camp have closed.") in response.text
     assert 'value="Марія"' in response.text
     assert await nothing_written()
 
@@ -438,7 +452,11 @@ async def test_withdrawing_one_child_asks_first_and_promotes_the_waiting_family(
     page = (await client.get(first)).text
     assert 'data-state="withdrawn"' in page and 'data-state="placed"' in page
     offered = (await client.get(waiting)).text
-    assert 'data-state="offered"' in offered and "please confirm it by" in offered
+    assert (
+        'data-state="offered"' in offered
+        and uk("A place in week %(week)s (%(dates)s) is free: please confirm it by %(deadline)s.")
+        in offered
+    )
     registration = await Registration.get(camp_application__children__name="Тарас")
     confirmed = await send(client, f"{waiting}/confirm", {"registration": str(registration.id)})
     assert confirmed.status_code == 303
@@ -507,7 +525,10 @@ async def test_details_can_be_changed_until_the_deadline_and_not_after(client):
     assert (await CampApplication.get()).guardian_phone == "+45 11 22 33 44"
     assert (await Child.get()).medical_notes == "Epilepsi"
     page = (await client.get(path)).text
-    assert f"{path}/contact" not in page and "The deadline for changes has passed." in page
+    assert (
+        f"{path}/contact" not in page
+        and uk("The deadline for changes has passed. Please contact the camp team.") in page
+    )
 
 
 async def test_a_wrong_change_comes_back_marked_with_the_values_kept(client):
@@ -571,7 +592,7 @@ async def test_a_lottery_application_waits_for_the_draw(client):
     _, (young, _, _), slug = await camp_with(allocation=AllocationRule.LOTTERY)
     path = await apply(client, slug, answers([child(young)]))
     page = (await client.get(path)).text
-    assert 'data-state="draw"' in page and "Waiting for the draw." in page
+    assert 'data-state="draw"' in page and uk("Waiting for the draw.") in page
     assert await Registration.all().count() == 0
 
 
