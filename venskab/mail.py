@@ -9,6 +9,28 @@ SMTP_URL a folder), retrying with backoff.
 Delivery is at least once: a worker that dies between handing a message to the server and
 marking it sent sends it again when its claim runs out. The Message-ID is derived from the row
 id, so such a duplicate carries the same Message-ID as the first copy. See docs/messages.md.
+
+Rendered when sent: `enqueue_later()` (and `enqueue_later_many()` for many in one INSERT)
+stores a message with its template, language, recipient, dedupe key and small JSON `params`
+(ids, and values such as a waitlist position: never rendered text), in the caller's
+transaction. The module that owns the message registers a renderer for its template
+(`@mail.renderer("camp/result")`: params and language → context and attachments), and the
+process that sends must have imported that module (venskab/worker.py composes them, this
+module imports none). Just before the first attempt to send it, the sender renders the
+message and stores subject, bodies and attachments on the row, so the copy kept (the
+family's "my data", the operators' view of the outbox) and a second copy after a crash are
+what was sent. The rule for what such a message says:
+
+- It shows the state at send time (names, dates, titles, links as they are then), except
+  the values frozen in params when it was written. Freeze what the message reports about
+  the moment it was written, which later changes must not rewrite: the draw's outcome per
+  child (week, placed or waiting, position) is frozen at the draw, so a withdrawal or a
+  promotion before sending does not change what the draw said.
+- Recipient and language are fixed when it is written.
+- A renderer that finds what the message is about gone raises `Unrenderable` (Tortoise's
+  DoesNotExist counts as such): the message is marked failed at once with the error, the
+  others are sent. Any other renderer error (a bug, the database) is retried like a failed
+  delivery, with backoff, and fails after MAX_ATTEMPTS. The worker never stops on it.
 """
 
 from __future__ import annotations
@@ -22,7 +44,7 @@ import secrets
 import socket
 import textwrap
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
@@ -33,7 +55,7 @@ from urllib.parse import urlsplit
 
 from tortoise import timezone
 from tortoise.connection import get_connection
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import DoesNotExist, IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
@@ -57,6 +79,8 @@ CLAIM_SECONDS = 600
 BATCH = 50
 
 _text_environment = web.environment.overlay(autoescape=False)
+# name@domain with nothing an address parser would read otherwise: _check_address accepts it.
+_PLAIN_ADDRESS = re.compile(r"[^\s@<>()\[\],;:\\\"]+@[^\s@<>()\[\],;:\\\"]+\Z")
 
 
 @dataclass(frozen=True)
@@ -124,21 +148,31 @@ def _values(
     send_after: datetime | None,
     dedupe_key: str | None,
 ) -> dict[str, Any]:
-    attached = [attachment.filename for attachment in attachments]
-    subject, text, html = render(template, language, {**context, "attached": attached})
+    rendered = _rendered(template, language, context, attachments)
     now = timezone.now()
     return {
         "to_address": to,
         "language": language,
         "template": template,
-        "subject": subject,
-        "text_body": text,
-        "html_body": html,
-        "attachments": [_stored(attachment) for attachment in attachments],
+        **rendered,
         "dedupe_key": dedupe_key,
         "created_at": now,
         "send_after": send_after,
         "next_attempt_at": max(now, send_after) if send_after else now,
+    }
+
+
+def _rendered(
+    template: str, language: str, context: dict[str, Any], attachments: Sequence[Attachment]
+) -> dict[str, Any]:
+    """The row's subject, bodies and attachments."""
+    attached = [attachment.filename for attachment in attachments]
+    subject, text, html = render(template, language, {**context, "attached": attached})
+    return {
+        "subject": subject,
+        "text_body": text,
+        "html_body": html,
+        "attachments": [_stored(attachment) for attachment in attachments],
     }
 
 
@@ -200,6 +234,134 @@ def _stored(attachment: Attachment) -> dict[str, str]:
     }
 
 
+# ---------------------------------------------------------------- rendered when sent
+
+# params and language → the template's context and attachments, awaited just before sending.
+Renderer = Callable[
+    [Mapping[str, Any], str], Awaitable[tuple[dict[str, Any], Sequence[Attachment]]]
+]
+_renderers: dict[str, Renderer] = {}
+
+
+class Unrenderable(Exception):
+    """What a message rendered when sent is about is gone (the application was deleted, say):
+    it can never be written, so it fails at once rather than being retried."""
+
+
+def renderer(template: str) -> Callable[[Renderer], Renderer]:
+    """Register, as a decorator, the function that renders `template`'s messages written with
+    enqueue_later: called with the message's params and language just before it is sent."""
+
+    def register(function: Renderer) -> Renderer:
+        _renderers[template] = function
+        return function
+
+    return register
+
+
+def renderable() -> frozenset[str]:
+    """The templates this process can render when sending (its renderers, registered)."""
+    return frozenset(_renderers)
+
+
+@dataclass(frozen=True)
+class Later:
+    """A message to write now and render when it is sent (enqueue_later_many)."""
+
+    to: str
+    language: str
+    template: str
+    params: Mapping[str, Any]  # JSON: ids and frozen values, no rendered text
+    dedupe_key: str | None = None
+    send_after: datetime | None = None
+
+
+async def enqueue_later(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    params: Mapping[str, Any],
+    send_after: datetime | None = None,
+    dedupe_key: str | None = None,
+) -> OutboxMessage | None:
+    """Store a message to be rendered when it is sent (see the module's docstring for what it
+    then shows): one INSERT in the caller's transaction, no template rendered now.
+
+    A message whose dedupe_key is already in the outbox is not written (returns None), and
+    that does not undo the caller's transaction."""
+    row = _later_row(Later(to, language, template, params, dedupe_key, send_after))
+    if dedupe_key is None:
+        await row.save(force_create=True)
+        return row
+    try:
+        async with in_transaction():  # a savepoint: see enqueue()
+            await row.save(force_create=True)
+    except IntegrityError:
+        return None
+    return row
+
+
+async def enqueue_later_many(messages: Iterable[Later]) -> int:
+    """enqueue_later() for many messages in one bulk INSERT, in the caller's transaction (a
+    draw's result mails). Messages whose dedupe_key is already in the outbox are skipped.
+    Returns how many were given."""
+    rows = [_later_row(message) for message in messages]
+    if rows:
+        keyed = any(row.dedupe_key is not None for row in rows)
+        await OutboxMessage.bulk_create(rows, ignore_conflicts=keyed)
+    return len(rows)
+
+
+def _later_row(message: Later) -> OutboxMessage:
+    if not _PLAIN_ADDRESS.match(message.to):  # the common case, without the parser's cost
+        _check_address(message.to)
+    if message.language not in settings.LANGUAGES:
+        raise ValueError(f"unknown language {message.language!r}")
+    if message.template not in _renderers:
+        raise ValueError(f"no renderer is registered for {message.template!r}")
+    now = timezone.now()
+    send_after = message.send_after
+    return OutboxMessage(
+        to_address=message.to,
+        language=message.language,
+        template=message.template,
+        subject="",
+        text_body="",
+        html_body="",
+        attachments=[],
+        params=dict(message.params),
+        dedupe_key=message.dedupe_key,
+        created_at=now,
+        send_after=send_after,
+        next_attempt_at=max(now, send_after) if send_after else now,
+    )
+
+
+def needs_rendering(message: OutboxMessage) -> bool:
+    return message.params is not None and message.rendered_at is None
+
+
+async def render_stored(message: OutboxMessage, now: datetime) -> None:
+    """Render a message written with enqueue_later by its template's renderer and store
+    subject, bodies and attachments on its row (and on `message`). Raises Unrenderable when
+    what it is about is gone, LookupError when this process has no renderer for it."""
+    function = _renderers.get(message.template)
+    if function is None:
+        raise LookupError(f"no renderer is registered for {message.template!r} in this process")
+    try:
+        context, attachments = await function(message.params, message.language)
+    except DoesNotExist as error:
+        raise Unrenderable(str(error)) from error
+    values = {
+        **_rendered(message.template, message.language, context, attachments),
+        "rendered_at": now,
+    }
+    await OutboxMessage.filter(id=message.id).update(**values)
+    for name, value in values.items():
+        setattr(message, name, value)
+
+
 # ---------------------------------------------------------------- the MIME message
 
 
@@ -255,6 +417,12 @@ async def send_due(now: datetime, *, limit: int = BATCH) -> int:
             if time.monotonic() > deadline:
                 await _release(messages[index:])
                 break
+            if needs_rendering(message):
+                try:
+                    await render_stored(message, now)
+                except Exception as error:  # recorded: failed at once, or retried (see top)
+                    await _record_failure(message, now, error)
+                    continue
             try:
                 await deliver(message, build_mime(message))
             except delivery.ServerUnavailable as error:
@@ -332,7 +500,8 @@ async def _record_failure(message: OutboxMessage, now: datetime, error: Exceptio
     attempts = message.attempts + 1
     reason = f"{type(error).__name__}: {error}"[:2000]
     changes: dict[str, Any] = {"attempts": attempts, "last_error": reason, "claimed_until": None}
-    if attempts >= MAX_ATTEMPTS or delivery.is_permanent(error):
+    permanent = delivery.is_permanent(error) or isinstance(error, Unrenderable)
+    if attempts >= MAX_ATTEMPTS or permanent:
         changes["failed_at"] = now
         # The row says to whom: logs keep no addresses.
         log.error(

@@ -80,17 +80,23 @@ class OutboxMessage(Model):
     """An email in the outbox, waiting to be sent or sent (venskab/mail.py).
 
     Written in the transaction of the change that caused it, sent afterwards by the worker.
+    Rendered when written (mail.enqueue), or from its params when sent (mail.enqueue_later).
     """
 
     id = fields.BigIntField(primary_key=True)
     to_address = fields.CharField(max_length=254)
     language = fields.CharField(max_length=2)
     template = fields.CharField(max_length=100)  # e.g. "booking/confirmed"
+    # Empty until rendered, for a message rendered when sent.
     subject = fields.TextField()
     text_body = fields.TextField()
     html_body = fields.TextField()
     # [{"filename", "content_type", "data_b64"}]: the message is complete without other rows.
     attachments = fields.JSONField(default=list)
+    # Rendered when sent (mail.enqueue_later): what its renderer is given, ids and the values
+    # frozen when it was written. None: rendered when written (mail.enqueue).
+    params = fields.JSONField(null=True)
+    rendered_at = fields.DatetimeField(null=True)  # when a message with params was rendered
     # "reminder-<registration id>": a second enqueue with the same key adds nothing.
     dedupe_key = fields.CharField(max_length=200, unique=True, null=True)
     created_at = fields.DatetimeField()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -24,6 +25,15 @@ Job = Callable[[datetime], Awaitable[None]]
 # A full batch may mean more is waiting: send up to this many batches in one turn, then let
 # the other jobs have theirs.
 OUTBOX_ROUNDS = 10
+# The modules whose messages are rendered when sent (mail.enqueue_later): importing one
+# registers its renderers, and the worker needs them to send those messages. Composed here,
+# not in venskab/mail.py, which imports no domain.
+RENDERERS = ("booking.camp_messages",)
+
+
+def load_renderers() -> None:
+    for name in RENDERERS:
+        importlib.import_module(name)
 
 
 async def send_outbox(now: datetime) -> None:
@@ -89,6 +99,7 @@ async def run(
 async def main() -> None:
     from venskab.cli import database
 
+    load_renderers()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
