@@ -43,6 +43,7 @@ from events.models import Event, EventStatus, Occurrence, OccurrenceStatus
 from events.services import LOCAL
 from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_
+from venskab.rows import set_each
 
 NAME_LIMIT = 200
 TEXT_LIMIT = 2000
@@ -488,6 +489,83 @@ async def enrol(
     for child in unit:
         child.registration = registration
     return registration
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A unit for enrol_many(): its children in one registration of `session`, confirmed or
+    waiting."""
+
+    application: CampApplication
+    children: Sequence[Child]
+    session: Occurrence
+    wait: bool = False
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    registration: Registration
+    position: int | None  # waiting: 1-based place in the queue when enrolled, else None
+
+
+async def enrol_many(enrolments: Sequence[Enrolment], now: datetime) -> list[Enrolled]:
+    """enrol() for many units (the draw), in the order given: the registrations written in one
+    bulk insert in that order, so their ids, and so each queue (queued_at, then id), follow
+    it; each queue's end read once; the children pointed at their registrations in a few
+    statements. Call inside capacity.locked() holding every session."""
+    if not enrolments:
+        return []
+    ends: dict[int, tuple[int, datetime]] = {}
+    for session in {e.session.id: e.session for e in enrolments if e.wait}.values():
+        waiting, latest = await waitlist.queue_end(session)
+        ends[session.id] = (waiting, max(now, latest) if latest else now)
+    batch = f"camp-{secrets.token_hex(12)}-"  # the rows' idempotency keys, to read the ids
+    rows, positions = [], []
+    for number, enrolment in enumerate(enrolments):
+        queued_at, position = None, None
+        if enrolment.wait:
+            waiting, queued_at = ends[enrolment.session.id]
+            position = waiting + 1
+            ends[enrolment.session.id] = (position, queued_at)
+        positions.append(position)
+        rows.append(_registration(enrolment, f"{batch}{number:06d}", queued_at, now))
+    await Registration.bulk_create(rows)
+    ids = dict(
+        await Registration.filter(
+            occurrence_id__in=list({e.session.id for e in enrolments}),
+            idempotency_key__startswith=batch,
+        ).values_list("idempotency_key", "id")
+    )
+    placed: dict[int, int | None] = {}
+    for row, enrolment in zip(rows, enrolments, strict=True):
+        row.id = ids[row.idempotency_key]
+        row._saved_in_db = True
+        for child in enrolment.children:
+            child.registration = row
+            placed[child.id] = row.id
+    await set_each(Child, "registration_id", placed)
+    return [Enrolled(row, position) for row, position in zip(rows, positions, strict=True)]
+
+
+def _registration(
+    enrolment: Enrolment, key: str, queued_at: datetime | None, now: datetime
+) -> Registration:
+    application, wait = enrolment.application, enrolment.wait
+    return Registration(
+        occurrence=enrolment.session,
+        status=RegistrationStatus.WAITLISTED if wait else RegistrationStatus.CONFIRMED,
+        seats=len(enrolment.children),
+        name=application.guardian_name,
+        email=application.guardian_email,
+        phone=application.guardian_phone,
+        language=application.language,
+        idempotency_key=key,
+        token_nonce=secrets.token_hex(16),
+        created_at=now,
+        confirmed_at=None if wait else now,
+        queued_at=queued_at,
+        camp_application=application,
+    )
 
 
 # ---------------------------------------------------------------- the family's changes

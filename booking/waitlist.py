@@ -72,6 +72,15 @@ async def last_queued_at(occurrence: Occurrence) -> datetime | None:
     return latest[0] if latest else None
 
 
+async def queue_end(occurrence: Occurrence) -> tuple[int, datetime | None]:
+    """How many parties wait in the occurrence's queue, and the latest queued_at among them
+    (None: nobody waits), in one query: for a caller adding many parties at its end."""
+    queued = await Registration.filter(
+        occurrence_id=occurrence.id, status=RegistrationStatus.WAITLISTED
+    ).values_list("queued_at", flat=True)
+    return len(queued), max((q for q in queued if q is not None), default=None)
+
+
 async def queue_of(occurrence: Occurrence) -> list[Registration]:
     return await Registration.filter(
         occurrence_id=occurrence.id, status=RegistrationStatus.WAITLISTED
