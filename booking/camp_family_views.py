@@ -275,7 +275,8 @@ async def application_data(request: Request) -> Response:
         "children": [_child_data(state, context["weeks"]) for state in context["states"]],
         "emails_to_this_address": [
             {
-                "subject": message.subject,
+                # None until sent, for a message rendered when it is sent (the draw's result).
+                "subject": message.subject or None,
                 "written_at": _iso(message.created_at),
                 "sent_at": _iso(message.sent_at),
             }

@@ -27,7 +27,9 @@ The rule, in plain words:
 
 `draw()` is the rule itself, with no database: tests/booking/test_lottery.py checks it for any
 input. `run_draw()` applies it to a camp, once, in one locked transaction (booking/capacity.py),
-placing children through booking/camp.py and telling each family its result.
+placing children through booking/camp.py (all units in one bulk insert) and writing each
+family's result mail (one bulk insert; rendered when sent, with each child's outcome frozen at
+the draw: booking/camp_messages.py).
 """
 
 from __future__ import annotations
@@ -201,7 +203,7 @@ async def run_draw(camp: Camp, seed: str, drawn_by: str, now: datetime) -> CampD
         }
         waitlists = {session.id for session in by_id.values() if session.waitlist_enabled}
         result = draw(units, free, seed, waitlists=waitlists)
-        await _apply(result, applications, children, by_id, now)
+        outcomes = await _apply(result, applications, children, by_id, now)
         record = await CampDraw.create(
             camp_id=camp.id,
             seed=seed,
@@ -211,8 +213,7 @@ async def run_draw(camp: Camp, seed: str, drawn_by: str, now: datetime) -> CampD
             drawn_by=drawn_by,
             drawn_at=now,
         )
-        for application in applications:
-            await camp_messages.result(application, now)
+        await camp_messages.results(record, applications, outcomes)
     camp.drawn_at = now
     return record
 
@@ -247,26 +248,47 @@ async def _apply(
     children: Sequence[Child],
     sessions: Mapping[int, Occurrence],
     now: datetime,
-) -> None:
+) -> dict[int, list[camp_messages.Outcome]]:
     """Registrations in draw order (so each queue is in draw order), then every application
-    allocated."""
+    allocated. Returns each child's outcome per application id, for its result mail."""
     application_by_id = {application.id: application for application in applications}
     child_by_id = {child.id: child for child in children}
+    going = [drawn for drawn in result if drawn.session is not None]
+    enrolled = await camp_rules.enrol_many(
+        [
+            camp_rules.Enrolment(
+                application_by_id[drawn.unit.application],
+                [child_by_id[child_id] for child_id in drawn.unit.children],
+                sessions[drawn.session],
+                wait=drawn.waitlisted,
+            )
+            for drawn in going
+            if drawn.session is not None
+        ],
+        now,
+    )
+    where = {drawn.unit.key: done for drawn, done in zip(going, enrolled, strict=True)}
+    outcomes: dict[int, list[camp_messages.Outcome]] = {}
     for drawn in result:
-        if drawn.session is None:
-            continue
-        await camp_rules.enrol(
-            application_by_id[drawn.unit.application],
-            [child_by_id[child_id] for child_id in drawn.unit.children],
-            sessions[drawn.session],
-            now,
-            wait=drawn.waitlisted,
-        )
+        done = where.get(drawn.unit.key)
+        for child_id in drawn.unit.children:
+            outcome = camp_messages.Outcome(child_id)
+            if done is not None:
+                registration = done.registration
+                outcome = camp_messages.Outcome(
+                    child_id,
+                    registration.occurrence_id,  # type: ignore[attr-defined]
+                    registration.id,
+                    str(registration.status),
+                    done.position,
+                )
+            outcomes.setdefault(drawn.unit.application, []).append(outcome)
     await CampApplication.filter(id__in=list(application_by_id)).update(
         status=ApplicationStatus.ALLOCATED
     )
     for application in applications:
         application.status = ApplicationStatus.ALLOCATED
+    return outcomes
 
 
 # ---------------------------------------------------------------- what a draw did
