@@ -396,10 +396,13 @@ async def read_back(url: str, occurrence_id: int, attempts: list[Attempt]) -> di
             "AND status = 'waitlisted' ORDER BY queued_at, id",
             occurrence_id,
         )
+        # The waitlisted mail is rendered when the worker sends it (none runs here): the
+        # position it tells is the one frozen in its params under the lock.
         told = {
-            row["to_address"]: row["text_body"]
+            row["to_address"]: row["position"]
             for row in await connection.fetch(
-                "SELECT to_address, text_body FROM outbox_message WHERE template = $1",
+                "SELECT to_address, (params->>'position')::int AS position FROM outbox_message "
+                "WHERE template = $1",
                 "booking/waitlisted",
             )
         }
@@ -421,7 +424,7 @@ async def read_back(url: str, occurrence_id: int, attempts: list[Attempt]) -> di
     finally:
         await connection.close()
     emails = Counter(row["email"] for row in rows)
-    positions = [_position(told.get(row["email"], "")) for row in queue]
+    positions = [told.get(row["email"]) for row in queue]
     lock_order = [row["id"] for row in rows if row["status"] == "waitlisted"]
     return {
         "confirmed": int(statuses.get("confirmed", 0)),
@@ -439,11 +442,6 @@ async def read_back(url: str, occurrence_id: int, attempts: list[Attempt]) -> di
             or [float("nan")]
         ),
     }
-
-
-def _position(body: str) -> int | None:
-    found = re.search(r"position on the waitlist: (\d+)", body)
-    return int(found.group(1)) if found else None
 
 
 # ---------------------------------------------------------------- database per run

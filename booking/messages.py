@@ -1,12 +1,14 @@
 """Who is told what, written to the outbox inside the transaction of the change itself, so a
 message exists exactly when its change commits (venskab/mail.py sends it later).
 
-Each message is in the registrant's language and carries their manage link.
+Each message is in the registrant's language and carries their manage link. The messages
+written while the date is locked (registered, promoted) are rendered when they are sent
+(mail.enqueue_later, see REGISTRATION_TEMPLATES); the others are rendered when written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -35,14 +37,10 @@ def checkin_url(registration: Registration) -> str:
     return f"{BASE_URL}/{registration.language}/organiser/check-in/{token}"
 
 
-async def _context(
-    registration: Registration, occurrence: Occurrence, texts: list[EventText] | None = None
-) -> dict[str, Any]:
-    """What every message shows. `texts`: the event's texts, when the caller read them (and
-    the occurrence's venue with them) before taking the lock."""
-    if texts is None:
-        texts = await EventText.filter(event_id=occurrence.event.id)
-        await occurrence.fetch_related("venue")
+async def _context(registration: Registration, occurrence: Occurrence) -> dict[str, Any]:
+    """What every message shows (reads the event's texts and the venue)."""
+    texts = await EventText.filter(event_id=occurrence.event.id)
+    await occurrence.fetch_related("venue")
     text = pick_text(texts, registration.language)
     return {
         "registration": registration,
@@ -88,65 +86,87 @@ async def _send(registration: Registration, template: str, context: dict[str, An
     )
 
 
-async def registered(
-    registration: Registration,
-    occurrence: Occurrence,
-    position: int | None,
-    *,
-    texts: list[EventText] | None = None,
-):
-    """Confirmation (with .ics and QR) or 'you are on the waitlist' (with the position).
-    `texts`: see _context."""
-    template, context, attachments = await _registered(registration, occurrence, position, texts)
-    await _send(registration, template, context, attachments=attachments)
+async def registered(registration: Registration, occurrence: Occurrence, position: int | None):
+    """Confirmation (with .ics and QR) or 'you are on the waitlist' (with the position),
+    rendered when sent (see REGISTRATION_TEMPLATES)."""
+    await mail.enqueue_later(**vars(_registered(registration, position)))
 
 
-async def registered_message(
-    registration: Registration,
-    occurrence: Occurrence,
-    position: int | None,
-    *,
-    texts: list[EventText] | None = None,
-) -> OutboxMessage:
-    """registered()'s message, rendered but not saved: the caller writes it together with
-    the registration (see mail.message)."""
-    template, context, attachments = await _registered(registration, occurrence, position, texts)
-    return mail.message(
+def registered_message(registration: Registration, position: int | None) -> OutboxMessage:
+    """registered()'s message, not saved: the caller writes it together with the
+    registration (see mail.later_message). The registration's id must be set."""
+    return mail.later_message(_registered(registration, position))
+
+
+def _registered(registration: Registration, position: int | None) -> mail.Later:
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return _later(registration, "booking/confirmed")
+    return _later(registration, "booking/waitlisted", position=position)
+
+
+def _later(registration: Registration, template: str, **frozen: Any) -> mail.Later:
+    return mail.Later(
         to=registration.email,
         language=registration.language,
         template=template,
-        context=_public(context),
-        attachments=attachments,
+        params={"registration": registration.id, **frozen},
     )
 
 
-async def _registered(
-    registration: Registration,
-    occurrence: Occurrence,
-    position: int | None,
-    texts: list[EventText] | None,
-) -> tuple[str, dict[str, Any], list[mail.Attachment]]:
-    context = await _context(registration, occurrence, texts)
-    if registration.status == RegistrationStatus.CONFIRMED:
-        return "booking/confirmed", context, _attachments(registration, context)
-    return "booking/waitlisted", {**context, "position": position}, []
-
-
 async def promoted(promoted: Sequence[Registration], occurrence: Occurrence) -> None:
-    """Parties promoted from the waitlist: an offer to confirm, or confirmed at once."""
+    """Parties promoted from the waitlist: an offer to confirm (by the deadline frozen in the
+    message), or confirmed at once. Rendered when sent."""
     for registration in promoted:
-        context = await _context(registration, occurrence)
         if registration.status == RegistrationStatus.OFFERED:
-            await _send(
-                registration, "booking/offered", {**context, "confirm_by": registration.expires_at}
+            deadline = registration.expires_at
+            later = _later(
+                registration,
+                "booking/offered",
+                confirm_by=deadline.isoformat() if deadline else None,
             )
         else:
-            await _send(
-                registration,
-                "booking/promoted_confirmed",
-                context,
-                attachments=_attachments(registration, context),
-            )
+            later = _later(registration, "booking/promoted_confirmed")
+        await mail.enqueue_later(**vars(later))
+
+
+# ---------------------------------------------------------------- rendered when sent
+
+# The messages written while the date is locked (a registration, a promotion) are rendered
+# when the worker sends them (venskab/mail.py): under the lock only their row is written.
+# Frozen in params when written: the registration (its id), what it was told (the template:
+# confirmed, waiting, offered, promoted), the waitlist position then and an offer's deadline.
+# As they are when sent: the name, seats, the event's title, the date, the venue, the link,
+# the .ics and the QR code. A registration erased before then is not written to.
+REGISTRATION_TEMPLATES = (
+    "booking/confirmed",
+    "booking/waitlisted",
+    "booking/offered",
+    "booking/promoted_confirmed",
+)
+_WITH_TICKET = frozenset({"booking/confirmed", "booking/promoted_confirmed"})
+
+
+def _registration_renderer(template: str) -> mail.Renderer:
+    async def render(
+        params: Mapping[str, Any], language: str
+    ) -> tuple[dict[str, Any], list[mail.Attachment]]:
+        registration = await Registration.get(id=params["registration"]).select_related(
+            "occurrence__event"
+        )
+        context = await _context(registration, registration.occurrence)
+        attachments = _attachments(registration, context) if template in _WITH_TICKET else []
+        if "position" in params:
+            context["position"] = params["position"]
+        if "confirm_by" in params:
+            confirm_by = params["confirm_by"]
+            context["confirm_by"] = datetime.fromisoformat(confirm_by) if confirm_by else None
+        return _public(context), attachments
+
+    return render
+
+
+for _template in REGISTRATION_TEMPLATES:
+    mail.renderer(_template)(_registration_renderer(_template))
 
 
 async def cancelled_by_you(registration: Registration, occurrence: Occurrence) -> None:

@@ -121,11 +121,12 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
     """Confirm at once when seats are free (by the waitlist rule), else join the waitlist,
     else refuse as full. The same idempotency key always gives the same registration.
 
-    Whatever does not need the lock is read before waiting for it (the date, its texts for
-    the message); what an organiser can change under the lock is checked again once it is
-    held, in the query that counts the seats and finds the form's earlier registration.
+    Whatever does not need the lock is read before waiting for it (the date); the mail is
+    rendered when sent (booking/messages.py), so under the lock it is one small row. What
+    an organiser can change under the lock is checked again once it is held, in the query
+    that counts the seats and finds the form's earlier registration.
     """
-    occurrence, texts = await _date(occurrence_id)
+    occurrence, _ = await _date(occurrence_id)
     try:
         _check(occurrence, form, now)  # refused early, without waiting for the lock
     except (Conflict, Invalid, NotFound):
@@ -138,7 +139,7 @@ async def register(occurrence_id: int, form: RegistrationForm, now: datetime) ->
             if tally.keyed is not None:  # the same form again: nothing new is written
                 return await _repeated(tally.keyed, occurrence_id)
             _check(occurrence, form, now)
-            return await _place_tallied(occurrence, form, now, tally, texts)
+            return await _place_tallied(occurrence, form, now, tally)
     except IntegrityError:
         # The key was used meanwhile, for another date (one date's registrations wait for
         # each other's lock, so the same form twice at once is found by the tally).
@@ -158,7 +159,7 @@ async def _repeated(keyed: tuple[int, int], occurrence_id: int) -> Outcome:
 # The dates registered for, with their event, venue and texts, as read before the lock:
 # kept per process for PAGE_CACHE_SECONDS, as public pages are. What decides a registration
 # (the date's and the event's own rows) is read again under the lock by the tally; only the
-# message's words (title, venue) may be that many seconds old.
+# page's words may be that many seconds old (the mail reads them when it is sent).
 _DATES: dict[int, tuple[float, Occurrence, list[EventText]]] = {}
 _READING: set[int] = set()  # dates being read again: meanwhile the kept read still serves
 
@@ -227,7 +228,6 @@ async def _place_tallied(
     form: RegistrationForm,
     now: datetime,
     tally: capacity.Tally,
-    texts: list[EventText],
 ) -> Outcome:
     """_place() from the tally, without reading the queue when the rule has nothing to do
     (the rush: seats free and nobody waiting, or no seat free), then the message."""
@@ -235,7 +235,7 @@ async def _place_tallied(
     if seats.free > 0 and seats.waitlisted > 0:  # free seats the queue may claim
         outcome = await _place(occurrence, form, now)
         position = await waitlist.position(outcome.registration)
-        await messages.registered(outcome.registration, occurrence, position, texts=texts)
+        await messages.registered(outcome.registration, occurrence, position)
         await messages.promoted(outcome.promoted, occurrence)
         return outcome
     if tally.lapsed:
@@ -253,10 +253,10 @@ async def _place_tallied(
     registration = _new(occurrence, form, now, status, queued_at=queued_at)
     if tally.next_registration_id is None:
         await registration.save()
-        await messages.registered(registration, occurrence, position, texts=texts)
+        await messages.registered(registration, occurrence, position)
     else:  # PostgreSQL: the registration and its message in one statement
         registration.id = tally.next_registration_id
-        message = await messages.registered_message(registration, occurrence, position, texts=texts)
+        message = messages.registered_message(registration, position)
         await rows.insert_together(registration, message)
     return Outcome(registration, [])
 

@@ -128,3 +128,19 @@ TEMPLATES = (
     "booking/cancelled_by_organiser",
     "booking/links",
 )
+
+
+# ---------------------------------------------------------------- rendered when sent
+
+
+async def render_outbox() -> None:
+    """Render, as the worker does before its first attempt to send, every message written
+    with mail.enqueue_later that is not rendered yet (registrations' mails, the draw's
+    results), so a test can read its subject, bodies and attachments. Nothing is sent."""
+    from tortoise import timezone
+
+    from venskab import mail
+    from venskab.models import OutboxMessage
+
+    for message in await OutboxMessage.filter(rendered_at=None, params__not_isnull=True):
+        await mail.render_stored(message, timezone.now())

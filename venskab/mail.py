@@ -133,8 +133,8 @@ def message(
     attachments: Sequence[Attachment] = (),
 ) -> OutboxMessage:
     """The row enqueue() would store, rendered but not saved: for a caller that writes it in
-    one statement with the change that caused it (booking/registrations.py). The caller
-    saves it in that change's transaction."""
+    one statement with the change that caused it (venskab/rows.py insert_together). The
+    caller saves it in that change's transaction."""
     _check_address(to)
     return OutboxMessage(**_values(to, language, template, context, attachments, None, None))
 
@@ -311,6 +311,13 @@ async def enqueue_later_many(messages: Iterable[Later]) -> int:
         keyed = any(row.dedupe_key is not None for row in rows)
         await OutboxMessage.bulk_create(rows, ignore_conflicts=keyed)
     return len(rows)
+
+
+def later_message(message: Later) -> OutboxMessage:
+    """The row enqueue_later() would store, not saved: for a caller that writes it in one
+    statement with the change that caused it (booking/registrations.py). The caller saves
+    it in that change's transaction."""
+    return _later_row(message)
 
 
 def _later_row(message: Later) -> OutboxMessage:

@@ -28,7 +28,7 @@ OUTBOX_ROUNDS = 10
 # The modules whose messages are rendered when sent (mail.enqueue_later): importing one
 # registers its renderers, and the worker needs them to send those messages. Composed here,
 # not in venskab/mail.py, which imports no domain.
-RENDERERS = ("booking.camp_messages",)
+RENDERERS = ("booking.camp_messages", "booking.messages")
 
 
 def load_renderers() -> None:

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import subprocess
 import sys
 from collections import Counter
@@ -116,9 +115,11 @@ async def busy_attempts_wrote_nothing(attempts: list[dict]) -> int:
 
 
 def told_position(message: OutboxMessage) -> int:
-    found = re.search(r"position on the waitlist: (\d+)", message.text_body)
-    assert found, message.text_body
-    return int(found.group(1))
+    """The position the waitlisted mail tells: frozen in its params under the lock (it is
+    rendered when sent, tests/booking/test_registration_mail.py)."""
+    assert message.template == "booking/waitlisted", message.template
+    assert message.params is not None and "position" in message.params, message.params
+    return int(message.params["position"])
 
 
 # ---------------------------------------------------------------- the last seat
