@@ -1,7 +1,7 @@
 """What a camp family is told, written to the outbox inside the transaction of the change
 (venskab/mail.py sends it later), in the family's language, with the application's link.
 
-Templates: templates/mail/camp/{applied,result,offered,promoted,withdrawn,deleted}.
+Templates: templates/mail/camp/{applied,result,offered,promoted,moved,withdrawn,deleted}.
 
 The draw's result (camp/result) is rendered when it is sent (mail.enqueue_later: the draw
 writes 3,000 of them in one insert, with every session locked). Frozen at the draw, in its
@@ -209,6 +209,11 @@ async def withdrawn(application: CampApplication, children: Sequence[Child], now
     await _send(
         application, "camp/withdrawn", {**await _context(application), "withdrawn": children}
     )
+
+
+async def moved(application: CampApplication, child: Child, now: datetime) -> None:
+    """An organiser moved a child to another week: which one, and every child's place now."""
+    await _send(application, "camp/moved", {**await _context(application), "moved": child})
 
 
 async def deleted(application: CampApplication, now: datetime) -> None:

@@ -441,6 +441,7 @@ async def move_child(
         placed = await camp.enrol(application, [child], target, now)
         promoted = [*by_rule, *await waitlist.promote(source, now)]
         await camp_messages.promoted(promoted, now)
+        await camp_messages.moved(application, child, now)
         detail = {
             "application": application.id,
             "from": source.id,

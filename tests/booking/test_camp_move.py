@@ -45,6 +45,16 @@ async def test_a_moved_child_leaves_its_siblings_registration_and_gets_a_place_o
     assert (await capacity.availability(mixed, now)).confirmed == 1
 
 
+async def test_the_family_is_told_of_the_move_in_its_language():
+    camp, (young, _, mixed), _ = await owned_camp(ages=[YOUNG, OLDER, MIXED])
+    family = await make_family(camp)
+    child = await make_child(family, young, age=7)
+    await camp_staff.move_child(child.id, mixed.id, timezone.now(), actor=None)
+    message = await OutboxMessage.get(template="camp/moved")
+    assert message.to_address == family.guardian_email and message.language == family.language
+    assert child.name in message.subject and child.name in message.text_body
+
+
 async def test_moving_the_last_child_off_a_registration_cancels_it():
     camp, (young, _, mixed), _ = await owned_camp(ages=[YOUNG, OLDER, MIXED])
     child = await make_child(await make_family(camp), young)
