@@ -430,7 +430,8 @@ async def place(
         choices = shared_preferences(unit, sessions)
         chosen = None
         for session_id in choices:
-            if await admits(sessions[session_id], len(unit), now):
+            free = (await capacity.availability(sessions[session_id], now)).free
+            if await waitlist.admits_newcomer(sessions[session_id], len(unit), free):
                 chosen = session_id
                 break
         if chosen is not None:
@@ -441,19 +442,6 @@ async def place(
             registration = None
         placements.append(Placement(list(unit), registration))
     return placements
-
-
-async def admits(session: Occurrence, seats: int, now: datetime) -> bool:
-    """Whether a newcomer party of `seats` gets places now by the waitlist rule (the queue
-    keeps its claim, within its bound). Records the passes it causes."""
-    free = (await capacity.availability(session, now)).free
-    if free < seats:
-        return False
-    queue = await waitlist.queue_of(session)
-    newcomer = waitlist.Party("newcomer", seats)
-    decision = waitlist.choose(free, [*waitlist.parties(queue), newcomer])
-    await waitlist.record_passes(queue, decision)
-    return "newcomer" in decision.admitted
 
 
 async def enrol(

@@ -22,7 +22,6 @@ from venskab import rows, settings
 from venskab.errors import Conflict, Invalid, NotFound
 from venskab.i18n import N_
 
-NEWCOMER = "newcomer"
 # Registrations that still hold or wait for places.
 ACTIVE = (
     RegistrationStatus.CONFIRMED,
@@ -264,13 +263,7 @@ async def _place_tallied(
 async def _place(occurrence: Occurrence, form: RegistrationForm, now: datetime) -> Outcome:
     promoted = await waitlist.promote(occurrence, now)
     seats = await capacity.availability(occurrence, now)
-    admitted = False
-    if seats.free >= form.seats:  # else the newcomer cannot be served: no need for the queue
-        queue = await waitlist.queue_of(occurrence)
-        newcomer = waitlist.Party(NEWCOMER, form.seats)
-        decision = waitlist.choose(seats.free, [*waitlist.parties(queue), newcomer])
-        await waitlist.record_passes(queue, decision)
-        admitted = NEWCOMER in decision.admitted
+    admitted = await waitlist.admits_newcomer(occurrence, form.seats, seats.free)
     queued_at = None
     if admitted:
         status = RegistrationStatus.CONFIRMED

@@ -27,6 +27,7 @@ from booking.models import Registration, RegistrationStatus
 from events.models import Occurrence, OccurrenceStatus
 
 MAX_TIMES_PASSED = 3
+NEWCOMER = "newcomer"  # the party asking now, at the end of the queue
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,17 @@ async def queue_of(occurrence: Occurrence) -> list[Registration]:
 
 def parties(queue: Sequence[Registration]) -> list[Party]:
     return [Party(r.id, r.seats, r.times_passed) for r in queue]
+
+
+async def admits_newcomer(occurrence: Occurrence, seats: int, free: int) -> bool:
+    """Whether a newcomer party of `seats` gets places out of `free` by the rule (the queue
+    keeps its claim, within its bound). Records the passes it causes. Call under the lock."""
+    if free < seats:
+        return False  # it cannot be served: no need to read the queue
+    queue = await queue_of(occurrence)
+    decision = choose(free, [*parties(queue), Party(NEWCOMER, seats)])
+    await record_passes(queue, decision)
+    return NEWCOMER in decision.admitted
 
 
 async def record_passes(queue: Sequence[Registration], decision: Decision) -> None:
